@@ -1,0 +1,100 @@
+# shrinkwrap — build, test, install.
+#
+#   make              build/libswrap.a, build/libswrap.so, build/swrap
+#   make check        every test (unit, integration, parity)
+#   make check SANITIZE=1   the same under ASan + UBSan
+#
+# Every public target first runs scripts/deps.sh, which apt-get installs
+# what is missing; the real work happens in a sub-make so that pkg-config
+# is asked only once the packages are there.
+
+PUBLIC := all check unit integration parity
+
+.PHONY: $(PUBLIC) deps clean
+.DEFAULT_GOAL := all
+
+ifeq ($(SW_INNER),)
+
+$(PUBLIC): deps
+	@$(MAKE) --no-print-directory SW_INNER=1 _$@
+
+deps:
+	@sh scripts/deps.sh
+
+clean:
+	rm -rf build
+
+else
+
+PKGS := mount libcap libseccomp
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+
+B := build
+ifeq ($(SANITIZE),1)
+B := build/san
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -fPIC -D_GNU_SOURCE $(SAN)
+CPPFLAGS += -Iinclude -Isrc $(PKG_CFLAGS)
+LDFLAGS += $(SAN)
+
+LIB_SRCS := $(wildcard src/spec/*.c src/compat/*.c src/ns/*.c src/mount/*.c \
+	src/cgroup/*.c src/env/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+INTEG_TESTS := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(wildcard tests/integration/test_*.c))
+TEST_HELPERS := $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+TEST_COMMON := $(wildcard tests/common/*.c)
+
+SONAME := libswrap.so.0
+
+_all: $(B)/libswrap.a $(B)/libswrap.so $(B)/swrap
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libswrap.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libswrap.so: $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/swrap: $(CLI_OBJS) $(B)/libswrap.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libswrap.a $(PKG_LIBS)
+
+# Tests link the static library so they can reach internal headers.
+$(B)/tests/%: tests/%.c $(TEST_COMMON) $(B)/libswrap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/common $(CFLAGS) -o $@ $< $(TEST_COMMON) \
+		$(B)/libswrap.a $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread $(LDFLAGS)
+
+# Programs run inside jails by the tests: static, so they need no libraries.
+$(B)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
+
+_unit: _all $(UNIT_TESTS)
+	@SW_BUILD=$(B) sh scripts/run-tests.sh unit $(UNIT_TESTS)
+
+_integration: _all $(INTEG_TESTS) $(TEST_HELPERS)
+	@SW_BUILD=$(B) sh scripts/run-tests.sh integration $(INTEG_TESTS)
+
+_parity: _all $(TEST_HELPERS)
+	@if [ -f tests/parity/run.sh ]; then SW_BUILD=$(B) sh tests/parity/run.sh; fi
+
+_check: _all $(UNIT_TESTS) $(INTEG_TESTS) $(TEST_HELPERS)
+	@SW_BUILD=$(B) sh scripts/run-tests.sh all $(UNIT_TESTS) $(INTEG_TESTS)
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+endif

@@ -1,0 +1,218 @@
+/* swrap.h — the public API of libswrap.
+ *
+ * libswrap starts a command inside Linux namespaces the way bubblewrap does,
+ * from the caller's own process, with no helper binary and no setuid bit.
+ *
+ * The life of a jail:
+ *
+ *     sw_spec *s = sw_spec_new();
+ *     sw_spec_unshare(s, SW_NS_USER | SW_NS_PID | SW_NS_IPC | SW_NS_UTS);
+ *     sw_spec_bind(s, SW_FS_RO_BIND, "/usr", "/usr", 0, &err);
+ *     ...
+ *     sw_spec_argv(s, argc, argv, &err);
+ *     sw_spawn(s, &child, &err);          // returns once the jail is running
+ *     sw_child_wait(child, &code, &err);  // the command's exit code
+ *     sw_child_free(child);
+ *     sw_spec_free(s);
+ *
+ * Conventions, for every function below unless it says otherwise:
+ *  - Return 0 on success or a negative errno value on failure; on failure the
+ *    sw_error passed in (may be NULL) holds one human-readable line that names
+ *    the offending argument or path as the caller gave it.
+ *  - Library code never prints and never exits.
+ *  - Strings passed in are copied; the caller keeps ownership of its own.
+ *  - An sw_spec is not thread-safe: build it from one thread. A finished
+ *    spec may be read by several threads at once (sw_spawn only reads it).
+ *  - sw_child handles may be used from any thread, including after the
+ *    thread that spawned them has exited.
+ */
+#ifndef SWRAP_H
+#define SWRAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SWRAP_VERSION "0.1.0"
+
+typedef struct sw_spec sw_spec;
+typedef struct sw_child sw_child;
+
+/* An error: the negative errno and a message, in caller-owned memory. */
+typedef struct sw_error {
+	int code;
+	char msg[512];
+} sw_error;
+
+/* Set err (if not NULL) and return -code. printf-style. */
+int sw_error_set(sw_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- namespaces ------------------------------------------------------ */
+
+enum {
+	SW_NS_USER = 1u << 0,
+	SW_NS_PID = 1u << 1,
+	SW_NS_IPC = 1u << 2,
+	SW_NS_UTS = 1u << 3,
+	SW_NS_NET = 1u << 4,
+	SW_NS_CGROUP = 1u << 5,
+	SW_NS_USER_TRY = 1u << 6,   /* a user namespace if the kernel allows */
+	SW_NS_CGROUP_TRY = 1u << 7, /* a cgroup namespace if the kernel allows */
+	/* bubblewrap's --unshare-all */
+	SW_NS_ALL = SW_NS_USER_TRY | SW_NS_PID | SW_NS_IPC | SW_NS_UTS |
+		    SW_NS_NET | SW_NS_CGROUP_TRY,
+};
+
+sw_spec *sw_spec_new(void);      /* NULL only when out of memory */
+void sw_spec_free(sw_spec *spec); /* NULL is fine */
+
+void sw_spec_unshare(sw_spec *spec, unsigned ns); /* adds SW_NS_* bits */
+void sw_spec_share(sw_spec *spec, unsigned ns);   /* removes them */
+
+/* ---- the filesystem, applied in the order they are added ------------- */
+
+enum sw_fs_kind {
+	SW_FS_BIND,       /* --bind SRC DEST */
+	SW_FS_RO_BIND,    /* --ro-bind SRC DEST */
+	SW_FS_DEV_BIND,   /* --dev-bind SRC DEST */
+	SW_FS_REMOUNT_RO, /* --remount-ro DEST */
+	SW_FS_PROC,       /* --proc DEST */
+	SW_FS_DEV,        /* --dev DEST */
+	SW_FS_TMPFS,      /* --tmpfs DEST (mode, size) */
+	SW_FS_MQUEUE,     /* --mqueue DEST */
+	SW_FS_DIR,        /* --dir DEST (mode) */
+	SW_FS_SYMLINK,    /* --symlink TARGET DEST */
+	SW_FS_CHMOD,      /* --chmod MODE PATH */
+};
+
+#define SW_BIND_TRY 1u /* the -try forms: skip when the source is missing */
+#define SW_MODE_DEFAULT (-1) /* 0755, as bubblewrap */
+
+/* kind is SW_FS_BIND, SW_FS_RO_BIND or SW_FS_DEV_BIND. */
+int sw_spec_bind(sw_spec *spec, enum sw_fs_kind kind, const char *src,
+		 const char *dest, unsigned flags, sw_error *err);
+/* kind is SW_FS_REMOUNT_RO, SW_FS_PROC, SW_FS_DEV or SW_FS_MQUEUE. */
+int sw_spec_mount(sw_spec *spec, enum sw_fs_kind kind, const char *dest,
+		  sw_error *err);
+/* size 0: the kernel's default (half of RAM). */
+int sw_spec_tmpfs(sw_spec *spec, const char *dest, int mode, uint64_t size,
+		  sw_error *err);
+int sw_spec_dir(sw_spec *spec, const char *dest, int mode, sw_error *err);
+int sw_spec_symlink(sw_spec *spec, const char *target, const char *dest,
+		    sw_error *err);
+int sw_spec_chmod(sw_spec *spec, const char *path, int mode, sw_error *err);
+
+/* ---- environment, applied in order to the caller's environ ----------- */
+
+int sw_spec_clearenv(sw_spec *spec, sw_error *err);
+int sw_spec_setenv(sw_spec *spec, const char *name, const char *value,
+		   sw_error *err);
+int sw_spec_unsetenv(sw_spec *spec, const char *name, sw_error *err);
+
+/* ---- the process ----------------------------------------------------- */
+
+int sw_spec_argv(sw_spec *spec, size_t argc, const char *const *argv,
+		 sw_error *err);
+int sw_spec_argv0(sw_spec *spec, const char *argv0, sw_error *err);
+int sw_spec_chdir(sw_spec *spec, const char *dir, sw_error *err);
+int sw_spec_hostname(sw_spec *spec, const char *name, sw_error *err);
+void sw_spec_uid(sw_spec *spec, uid_t uid); /* the uid inside */
+void sw_spec_gid(sw_spec *spec, gid_t gid); /* the gid inside */
+void sw_spec_new_session(sw_spec *spec, bool on);
+void sw_spec_die_with_parent(sw_spec *spec, bool on);
+void sw_spec_as_pid_1(sw_spec *spec, bool on);
+void sw_spec_detach(sw_spec *spec, bool on);
+
+/* Capabilities, applied in order: name is "CAP_NET_ADMIN" (or without the
+ * CAP_ prefix, any case) or "ALL". */
+int sw_spec_cap(sw_spec *spec, bool add, const char *name, sw_error *err);
+
+/* Raw BPF programs read from fds, as bubblewrap's --seccomp (one, replace)
+ * and --add-seccomp-fd (any number). The fds are read at spawn. */
+int sw_spec_seccomp_fd(sw_spec *spec, int fd, bool add, sw_error *err);
+/* A built-in filter: "default" (see README). */
+int sw_spec_seccomp_profile(sw_spec *spec, const char *name, sw_error *err);
+
+enum sw_fd_role {
+	SW_FD_INFO,        /* --info-fd */
+	SW_FD_JSON_STATUS, /* --json-status-fd */
+	SW_FD_BLOCK,       /* --block-fd */
+	SW_FD_SYNC,        /* --sync-fd */
+};
+int sw_spec_fd(sw_spec *spec, enum sw_fd_role role, int fd, sw_error *err);
+int sw_spec_keep_fd(sw_spec *spec, int fd, sw_error *err);
+
+/* resource: RLIMIT_*; SW_RLIM_INF for unlimited. */
+#define SW_RLIM_INF UINT64_MAX
+int sw_spec_rlimit(sw_spec *spec, int resource, uint64_t soft, uint64_t hard,
+		   sw_error *err);
+
+/* ---- cgroup ----------------------------------------------------------- */
+
+/* id: [A-Za-z0-9._-]{1,64}, not "." or "..". parent: NULL for "swrap". */
+int sw_spec_cgroup(sw_spec *spec, const char *id, const char *parent,
+		   bool optional, sw_error *err);
+
+enum sw_limit {
+	SW_LIMIT_MEMORY_MAX,  /* bytes */
+	SW_LIMIT_MEMORY_HIGH, /* bytes */
+	SW_LIMIT_CPU_QUOTA,   /* microseconds per period */
+	SW_LIMIT_CPU_PERIOD,  /* microseconds, default 100000 */
+	SW_LIMIT_CPU_WEIGHT,  /* 1..10000 */
+	SW_LIMIT_PIDS_MAX,    /* tasks */
+};
+int sw_spec_limit(sw_spec *spec, enum sw_limit which, uint64_t value,
+		  sw_error *err);
+
+/* ---- named profiles --------------------------------------------------- */
+
+/* What the VM launcher's BwrapSandbox::apply() builds. */
+struct sw_shim_opts {
+	const char *shim;            /* absolute path of the shim binary */
+	const char *const *args;     /* its arguments, argc of them */
+	size_t argc;
+	bool detached;               /* no die-with-parent */
+	const char *const *rw_paths; /* writable volumes: "SRC[:DEST]" */
+	size_t n_rw;
+	const char *const *ro_paths; /* read-only volumes */
+	size_t n_ro;
+	const char *host_root;       /* existence checks under here; NULL "/" */
+	const char *rust_log;        /* NULL: not set */
+	const char *rust_backtrace;  /* NULL: not set */
+};
+int sw_spec_profile_shim(sw_spec *spec, const struct sw_shim_opts *opts,
+			 sw_error *err);
+
+/* Checks the spec as a whole (pure: no system calls). sw_spawn calls it. */
+int sw_spec_validate(const sw_spec *spec, sw_error *err);
+
+/* ---- launching -------------------------------------------------------- */
+
+/* Starts the jail. Blocks until the command has been exec'd (or the launch
+ * failed: then nothing is left behind). *out is owned by the caller. */
+int sw_spawn(const sw_spec *spec, sw_child **out, sw_error *err);
+
+/* Waits for the jail to end. *exit_code: the command's exit status, or
+ * 128+N when killed by signal N. Blocks. Frees nothing. */
+int sw_child_wait(sw_child *child, int *exit_code, sw_error *err);
+/* Sends sig to the jail's top process through its pidfd. */
+int sw_child_kill(sw_child *child, int sig, sw_error *err);
+pid_t sw_child_pid(const sw_child *child);
+int sw_child_pidfd(const sw_child *child); /* -1 when the kernel has none */
+/* Closes the handle; a jail still running keeps running (if detached) or
+ * is killed (if not). */
+void sw_child_free(sw_child *child);
+
+/* Kills every process of a jail's cgroup and removes it. */
+int sw_cgroup_kill(const char *id, const char *parent, sw_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs what building and testing shrinkwrap needs, when it is missing.
+# Called by make; does nothing (quickly) when everything is there.
+set -eu
+pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap"
+[ "${SWRAP_FUZZ:-0}" = 1 ] && pkgs="$pkgs clang"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing:$missing — install them (apt-get install$missing) or run make as root" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

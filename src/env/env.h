@@ -1,0 +1,41 @@
+/* env.h — what the command inherits: environment, fds, capabilities,
+ * no_new_privs, rlimits, seccomp.
+ *
+ * Split in two halves. sw_env_plan_new() runs in the parent: it may
+ * allocate, read fds, call libcap and libseccomp, and fills a plan. The
+ * sw_env_child_* functions run in the child between clone and execve: they
+ * only make system calls over the plan's memory (no malloc, no stdio, no
+ * locks) and return 0 or -errno. ns/ calls them in this order:
+ *
+ *   sw_env_child_rlimits, sw_env_child_caps, sw_env_child_no_new_privs,
+ *   sw_env_child_close_fds, (chdir), sw_env_child_seccomp, sw_env_child_exec
+ */
+#ifndef SW_ENV_H
+#define SW_ENV_H
+
+#include <sys/types.h>
+
+#include "spec/spec.h"
+
+struct sw_env_plan;
+
+/* caller_euid: the launcher's effective uid (decides the capability rules). */
+int sw_env_plan_new(const sw_spec *spec, uid_t caller_euid,
+		    struct sw_env_plan **out, sw_error *err);
+void sw_env_plan_free(struct sw_env_plan *plan);
+
+/* The command's environment, NULL-terminated (owned by the plan). */
+char *const *sw_env_plan_envp(const struct sw_env_plan *plan);
+
+int sw_env_child_rlimits(const struct sw_env_plan *plan);
+int sw_env_child_caps(const struct sw_env_plan *plan);
+int sw_env_child_no_new_privs(void);
+/* Marks every fd but 0-2, --keep-fd and --sync-fd close-on-exec. */
+int sw_env_child_close_fds(const struct sw_env_plan *plan);
+int sw_env_child_seccomp(const struct sw_env_plan *plan);
+/* execve argv[0] (or argv0 override) looked up in the jail's PATH, with the
+ * plan's envp. Returns only on failure: -errno of the most telling error
+ * (as execvp: EACCES wins over ENOENT). */
+int sw_env_child_exec(const struct sw_env_plan *plan, const sw_spec *spec);
+
+#endif

@@ -1,0 +1,116 @@
+/* spec.h — the spec data model, shared read-only by every module.
+ *
+ * A spec is pure data: what the jail should look like. Builders live in
+ * spec.c (the public sw_spec_* functions), validation in validate.c, named
+ * profiles in profile.c. Nothing here makes a system call.
+ */
+#ifndef SW_SPEC_H
+#define SW_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "swrap.h"
+
+#define SW_UNSET_ID ((uint32_t)-1)
+#define SW_NO_FD (-1)
+#define SW_CGROUP_ID_MAX 64
+#define SW_DEFAULT_CGROUP_PARENT "swrap"
+
+struct sw_fsop {
+	enum sw_fs_kind kind;
+	unsigned flags; /* SW_BIND_TRY */
+	char *src;      /* bind source; symlink target; NULL otherwise */
+	char *dest;     /* destination inside the jail; chmod's path */
+	mode_t mode;    /* tmpfs, dir, chmod (0755 when not given) */
+	uint64_t size;  /* tmpfs size in bytes, 0 = kernel default */
+};
+
+enum sw_envop_kind { SW_ENV_SET, SW_ENV_UNSET, SW_ENV_CLEAR };
+
+struct sw_envop {
+	enum sw_envop_kind kind;
+	char *name;  /* SET, UNSET */
+	char *value; /* SET */
+};
+
+struct sw_capop {
+	bool add;
+	int cap; /* CAP_* number, or -1 for ALL */
+};
+
+struct sw_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard; /* SW_RLIM_INF = unlimited */
+};
+
+/* 0 means "not set" for every limit (none of them accepts 0). */
+struct sw_limits {
+	uint64_t memory_max;
+	uint64_t memory_high;
+	uint64_t cpu_quota;
+	uint64_t cpu_period;
+	uint64_t cpu_weight;
+	uint64_t pids_max;
+};
+
+/* Test and diagnosis switches: force the fallback paths. */
+enum {
+	SW_FORCE_CLONE_FALLBACK = 1u << 0, /* clone() instead of clone3 */
+	SW_FORCE_RO_FALLBACK = 1u << 1,    /* per-submount MS_REMOUNT */
+};
+
+struct sw_spec {
+	unsigned ns; /* SW_NS_* */
+
+	struct sw_fsop *fs;
+	size_t nfs;
+
+	struct sw_envop *env;
+	size_t nenv;
+
+	char **argv; /* NULL-terminated, argc entries */
+	size_t argc;
+	char *argv0;
+	char *chdir;
+	char *hostname;
+	uint32_t uid, gid; /* SW_UNSET_ID when not given */
+	bool new_session, die_with_parent, as_pid_1, detach;
+
+	struct sw_capop *caps;
+	size_t ncaps;
+
+	int seccomp_fd;        /* --seccomp, SW_NO_FD when not given */
+	int *add_seccomp_fds;  /* --add-seccomp-fd, in order */
+	size_t nadd_seccomp;
+	char *seccomp_profile; /* "default" or NULL */
+
+	int info_fd, json_status_fd, block_fd, sync_fd; /* SW_NO_FD */
+	int *keep_fds;
+	size_t nkeep;
+
+	struct sw_rlimit *rlimits; /* last one per resource wins */
+	size_t nrlimits;
+
+	char *cgroup_id;     /* NULL: no cgroup */
+	char *cgroup_parent; /* NULL: SW_DEFAULT_CGROUP_PARENT */
+	bool cgroup_optional;
+	struct sw_limits limits;
+
+	unsigned force; /* SW_FORCE_* */
+};
+
+/* Deep equality, for round-trip tests. */
+bool sw_spec_equal(const sw_spec *a, const sw_spec *b);
+
+/* Does this launch need a user namespace? Asked for, or the caller is not
+ * root (as bubblewrap does when not installed setuid). */
+bool sw_spec_wants_userns(const sw_spec *spec, uid_t caller_euid);
+
+/* The effective value of an rlimit, or false when the spec leaves it. */
+bool sw_spec_rlimit_get(const sw_spec *spec, int resource,
+			struct sw_rlimit *out);
+
+#endif

@@ -1,0 +1,69 @@
+/* harness.h — shared by integration tests: run swrap (or any program) as
+ * root or as an unprivileged uid, capture its output and exit code.
+ *
+ * Test binaries run as root; a test that must run unprivileged forks and
+ * drops to SW_TEST_UID with setgroups/setresgid/setresuid before exec, so no
+ * pre-made user is needed. SW_BOTH(fn) lists a test twice: as root and as
+ * the unprivileged uid (the state passed to fn says which).
+ */
+#ifndef SW_HARNESS_H
+#define SW_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define SW_TEST_UID 4242
+#define SW_TEST_GID 4242
+
+enum sw_as { SW_AS_ROOT, SW_AS_USER };
+extern enum sw_as sw_as_root_v, sw_as_user_v;
+
+#define SW_AS(state) (*(enum sw_as *)*(state))
+#define SW_BOTH(fn)                                                    \
+	{ #fn "/root", fn, NULL, NULL, &sw_as_root_v },                \
+	{ #fn "/user", fn, NULL, NULL, &sw_as_user_v }
+
+struct sw_run {
+	int code;  /* exit code, or 128+signal */
+	char *out; /* stdout, NUL-terminated */
+	char *err; /* stderr, NUL-terminated */
+};
+
+/* Path of the swrap under test ($SWRAP, else build/swrap), absolute. */
+const char *sw_swrap(void);
+/* Path of a static helper program from tests/helpers, absolute. */
+const char *sw_helper(const char *name);
+
+/* Runs argv (argv[0] is a path) as `as`, stdin from /dev/null, with extra
+ * environment entries ("K=V", NULL-terminated, may be NULL) added to ours.
+ * Aborts the test when the run could not be started or took over 60 s. */
+void sw_run_env(enum sw_as as, const char *const *env, struct sw_run *r,
+		const char *const *argv);
+void sw_run(enum sw_as as, struct sw_run *r, const char *const *argv);
+/* The same, with swrap as argv[0]: SW_SWRAP(as, &r, "--ro-bind", ...). */
+#define SW_SWRAP(as, r, ...)                                           \
+	sw_run(as, r, (const char *const[]){ sw_swrap(), __VA_ARGS__, NULL })
+void sw_run_free(struct sw_run *r);
+
+/* In a forked child: become SW_TEST_UID/GID with no supplementary groups. */
+void sw_drop_privileges(void);
+
+/* A fresh directory under /tmp, owned by the uid that `as` runs as.
+ * Returns a malloc'd path; sw_rmtree() removes it. */
+char *sw_tmpdir(enum sw_as as);
+void sw_rmtree(const char *path);
+/* Writes a file (mode) with the given content. */
+void sw_write_file(const char *path, const char *content, mode_t mode);
+
+/* Number of this process's open fds (to check nothing leaked). */
+int sw_count_fds(void);
+
+/* Does s contain line (a whole line)? */
+bool sw_has_line(const char *s, const char *line);
+
+#endif
