@@ -22,7 +22,7 @@ deps:
 	@sh scripts/deps.sh
 
 clean:
-	rm -rf build
+	rm -rf build build-*
 
 else
 
@@ -31,9 +31,10 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
-B := build
+BUILD ?= build
+B := $(BUILD)
 ifeq ($(SANITIZE),1)
-B := build/san
+B := $(BUILD)/san
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
@@ -96,5 +97,8 @@ _check: _all $(UNIT_TESTS) $(INTEG_TESTS) $(TEST_HELPERS)
 	@SW_BUILD=$(B) sh scripts/run-tests.sh all $(UNIT_TESTS) $(INTEG_TESTS)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+# Further rule sets (install, bench, fuzz, static) live in mk/.
+-include $(wildcard mk/*.mk)
 
 endif
