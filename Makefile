@@ -21,6 +21,11 @@ $(PUBLIC): deps
 deps:
 	@sh scripts/deps.sh
 
+# Any other target (install, bench, static, fuzz ... from mk/*.mk): the same.
+.DEFAULT:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory SW_INNER=1 _$@
+
 clean:
 	rm -rf build build-*
 
