@@ -45,7 +45,9 @@ typedef struct sw_child sw_child;
 
 /* An error: the negative errno and a message, in caller-owned memory. */
 typedef struct sw_error {
-	int code;
+	int code;   /* negative errno */
+	int status; /* for a command line: 126/127 when the program could not
+		       be executed, 0 otherwise (then 1 is the usual status) */
 	char msg[512];
 } sw_error;
 
@@ -204,6 +206,11 @@ int sw_child_wait(sw_child *child, int *exit_code, sw_error *err);
 /* Sends sig to the jail's top process through its pidfd. */
 int sw_child_kill(sw_child *child, int sig, sw_error *err);
 pid_t sw_child_pid(const sw_child *child);
+/* After sw_child_wait: was the jail killed by its cgroup's memory limit? */
+bool sw_child_oom_killed(const sw_child *child);
+/* A warning from the launch (e.g. --cgroup-optional could not set limits),
+ * or NULL. Owned by the handle. */
+const char *sw_child_warning(const sw_child *child);
 int sw_child_pidfd(const sw_child *child); /* -1 when the kernel has none */
 /* Closes the handle; a jail still running keeps running (if detached) or
  * is killed (if not). */

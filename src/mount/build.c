@@ -1,0 +1,525 @@
+/* build.c — the child half: build the new root from the plan.
+ *
+ * Runs after clone in the new mount namespace. System calls only, over the
+ * plan's memory and stack buffers: no malloc, no stdio, no locks.
+ *
+ * Layout while building (as bubblewrap): a tmpfs is mounted on a host
+ * directory and pivoted to, so the host's root sits at /oldroot and the
+ * jail's root is /newroot. Sources are opened under /oldroot (by the path
+ * the parent resolved, refusing symlinks, and checked to be the same inode
+ * the parent saw); destinations are resolved inside /newroot with
+ * RESOLVE_IN_ROOT, so a symlink in a volume can't send a mount outside.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mount/mount_int.h"
+
+#define FD_PREFIX SW_OLDROOT "/proc/self/fd/"
+
+struct ctx {
+	const struct sw_mount_plan *plan;
+	struct sw_report *rep;
+	int root;   /* O_PATH fd of /newroot */
+	int index;  /* current spec->fs index */
+};
+
+static int fail(struct ctx *c, enum sw_step step, int e)
+{
+	c->rep->step = step;
+	c->rep->index = c->index;
+	c->rep->err = e > 0 ? e : EIO;
+	return -1;
+}
+
+/* "/oldroot/proc/self/fd/N": a path for mount(2) that means exactly fd. */
+static const char *fd_path(char buf[64], int fd)
+{
+	char digits[16];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + fd % 10);
+		fd /= 10;
+	} while (fd);
+	size_t pl = sizeof FD_PREFIX - 1;
+	memcpy(buf, FD_PREFIX, pl);
+	while (n)
+		buf[pl++] = digits[--n];
+	buf[pl] = 0;
+	return buf;
+}
+
+static int openat2_raw(int dfd, const char *path, int flags, unsigned long long resolve)
+{
+	struct open_how how = { .flags = (unsigned long long)flags, .resolve = resolve };
+	return (int)syscall(SYS_openat2, dfd, path, &how, sizeof how);
+}
+
+/* Opens path inside root: symlinks and ".." can't leave it. */
+static int in_root(int root, const char *path, int flags)
+{
+	int fd = openat2_raw(root, path, flags | O_CLOEXEC,
+			     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	/* Before 5.6: relative to root, not following the last component. */
+	while (*path == '/')
+		path++;
+	return openat(root, *path ? path : ".", flags | O_CLOEXEC | O_NOFOLLOW);
+}
+
+/* Makes one component: a directory, or an empty file for a file bind. */
+static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode)
+{
+	int fd = in_root(root, prefix, O_PATH);
+	if (fd >= 0)
+		return close(fd), 0;
+	if (errno != ENOENT)
+		return -errno;
+	size_t slash = len;
+	while (slash > 0 && prefix[slash] != '/')
+		slash--;
+	prefix[slash] = 0;
+	int parent = in_root(root, slash ? prefix : "/", O_PATH | O_DIRECTORY);
+	prefix[slash] = '/';
+	if (parent < 0)
+		return -errno;
+	const char *name = prefix + slash + 1;
+	int r = dir ? mkdirat(parent, name, mode)
+		    : openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
+	int e = errno;
+	if (!dir && r >= 0)
+		close(r);
+	close(parent);
+	return r < 0 && e != EEXIST ? -e : 0;
+}
+
+/* mkdir -p inside root; the last component a directory or a file. */
+static int make_path(int root, const char *path, bool dir, mode_t mode)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	if (len >= sizeof buf)
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = 0;
+	for (size_t i = 1; i <= len; i++) {
+		if (buf[i] != '/' && buf[i] != 0)
+			continue;
+		if (buf[i - 1] == '/')
+			continue;
+		char c = buf[i];
+		buf[i] = 0;
+		bool last = c == 0;
+		int r = make_one(root, buf, i, last ? dir : true, last ? mode : 0755);
+		buf[i] = c;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Current flags of the mount at fd, as MS_* bits (ST_* share the values). */
+static unsigned long mount_flags(int fd)
+{
+	struct statfs sf;
+	char p[64];
+	if (fstatfs(fd, &sf) < 0 && statfs(fd_path(p, fd), &sf) < 0)
+		return 0;
+	return (unsigned long)sf.f_flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
+					    MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+}
+
+/* Legacy: remount one mount with extra flags, keeping its locked ones. */
+static int remount(int fd, unsigned long add)
+{
+	char p[64];
+	unsigned long f = MS_REMOUNT | MS_BIND | mount_flags(fd) | add;
+	return mount(NULL, fd_path(p, fd), NULL, f, NULL) < 0 ? -errno : 0;
+}
+
+static unsigned bind_attrs(enum sw_fs_kind kind)
+{
+	unsigned a = MOUNT_ATTR_NOSUID;
+	if (kind != SW_FS_DEV_BIND)
+		a |= MOUNT_ATTR_NODEV;
+	if (kind == SW_FS_RO_BIND)
+		a |= MOUNT_ATTR_RDONLY;
+	return a;
+}
+
+static unsigned long attrs_to_ms(unsigned a)
+{
+	return ((a & MOUNT_ATTR_RDONLY) ? MS_RDONLY : 0) |
+	       ((a & MOUNT_ATTR_NOSUID) ? MS_NOSUID : 0) |
+	       ((a & MOUNT_ATTR_NODEV) ? MS_NODEV : 0) |
+	       ((a & MOUNT_ATTR_NOEXEC) ? MS_NOEXEC : 0);
+}
+
+/* New API: clone the tree at src, set attrs on every mount of the clone
+ * while it is still detached, attach it at dst. */
+static int bind_new(int src, int dst, unsigned attrs, bool rec, enum sw_step *step)
+{
+	unsigned recf = rec ? AT_RECURSIVE : 0;
+	*step = SW_STEP_FS_MOUNT;
+	int tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | recf);
+	if (tree < 0)
+		return -errno;
+	struct mount_attr a = { .attr_set = attrs };
+	int r = 0;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | recf, &a, sizeof a) < 0) {
+		*step = SW_STEP_FS_READONLY;
+		r = -errno;
+	} else if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		r = -errno;
+	}
+	close(tree);
+	return r;
+}
+
+/* Where a bind lands, so that the legacy path can reopen it once mounted
+ * (an fd taken before the mount still means the mount point below). */
+struct target {
+	int dir;          /* c->root (then name is resolved in root) or a dir */
+	const char *name;
+};
+
+static int reopen(struct ctx *c, const struct target *t)
+{
+	if (t->dir == c->root)
+		return in_root(c->root, t->name, O_PATH);
+	return openat(t->dir, t->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Legacy: remount the new mount and each submount the parent listed. */
+static int remount_tree(struct ctx *c, const struct sw_mop *m,
+			const struct target *t, unsigned long flags)
+{
+	char sub[PATH_MAX];
+	size_t dl = strlen(t->name);
+	for (size_t i = 0; i <= (m ? m->nsubs : 0); i++) {
+		int fd;
+		if (i == 0) {
+			fd = reopen(c, t);
+		} else {
+			size_t sl = strlen(m->subs[i - 1]);
+			if (dl + sl >= sizeof sub)
+				return -ENAMETOOLONG;
+			memcpy(sub, t->name, dl);
+			memcpy(sub + dl, m->subs[i - 1], sl + 1);
+			fd = in_root(c->root, sub, O_PATH);
+			if (fd < 0 && errno == ENOENT)
+				continue; /* covered by a later mount */
+		}
+		if (fd < 0)
+			return -errno;
+		int r = remount(fd, flags);
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Legacy: mount(2) bind through the fds, then the per-mount remounts. */
+static int bind_legacy(struct ctx *c, const struct sw_mop *m, int src, int dst,
+		       const struct target *t, unsigned attrs, bool rec,
+		       enum sw_step *step)
+{
+	char sp[64], dp[64];
+	*step = SW_STEP_FS_MOUNT;
+	if (mount(fd_path(sp, src), fd_path(dp, dst), NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
+		return -errno;
+	*step = SW_STEP_FS_READONLY;
+	return remount_tree(c, rec ? m : NULL, t, attrs_to_ms(attrs));
+}
+
+static int bind_fds(struct ctx *c, const struct sw_mop *m, int src, int dst,
+		    const struct target *t, unsigned attrs, bool rec)
+{
+	enum sw_step step;
+	int r = c->plan->legacy ? bind_legacy(c, m, src, dst, t, attrs, rec, &step)
+				: bind_new(src, dst, attrs, rec, &step);
+	return r < 0 ? fail(c, step, -r) : 0;
+}
+
+/* Opens the source the parent resolved, refusing any symlink on the way,
+ * and checks it is still the inode the parent saw. */
+static int open_source(struct ctx *c, const struct sw_mop *m)
+{
+	int fd = openat2_raw(AT_FDCWD, m->src, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(m->src, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return fail(c, errno == ELOOP ? SW_STEP_FS_CHANGED : SW_STEP_FS_SOURCE, errno);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_dev != m->dev || st.st_ino != m->ino) {
+		close(fd);
+		return fail(c, SW_STEP_FS_CHANGED, ESTALE);
+	}
+	return fd;
+}
+
+static int do_bind(struct ctx *c, const struct sw_mop *m)
+{
+	if (m->skip)
+		return 0;
+	int src = open_source(c, m);
+	if (src < 0)
+		return -1;
+	int r = make_path(c->root, m->op->dest, m->src_dir, m->src_dir ? 0755 : 0444);
+	int dst = r < 0 ? -1 : in_root(c->root, m->op->dest, O_PATH);
+	if (dst < 0) {
+		close(src);
+		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
+	}
+	struct target t = { c->root, m->op->dest };
+	r = bind_fds(c, m, src, dst, &t, bind_attrs(m->op->kind), true);
+	close(src);
+	close(dst);
+	return r;
+}
+
+/* Makes dest (a directory), mounts fstype on it. */
+static int do_fs_mount(struct ctx *c, const char *dest, const char *fstype,
+		       unsigned long flags, const char *data)
+{
+	char p[64];
+	int r = make_path(c->root, dest, true, 0755);
+	int fd = r < 0 ? -1 : in_root(c->root, dest, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
+	r = mount(fstype, fd_path(p, fd), fstype, flags, data);
+	int e = errno;
+	close(fd);
+	return r < 0 ? fail(c, SW_STEP_FS_MOUNT, e) : 0;
+}
+
+/* Self-bind read-only: used for the dangerous corners of /proc. */
+static int cover_ro(struct ctx *c, int dir, const char *name)
+{
+	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* not on this kernel: nothing to cover */
+	unsigned a = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	struct target t = { dir, name };
+	int r = bind_fds(c, NULL, fd, fd, &t, a, true);
+	close(fd);
+	return r;
+}
+
+static int do_proc(struct ctx *c, const char *dest)
+{
+	static const char *const covered[] = { "sys", "sysrq-trigger", "irq", "bus" };
+	if (do_fs_mount(c, dest, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0)
+		return -1;
+	int d = in_root(c->root, dest, O_PATH | O_DIRECTORY);
+	if (d < 0)
+		return fail(c, SW_STEP_FS_MOUNT, errno);
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < sizeof covered / sizeof *covered; i++)
+		r = cover_ro(c, d, covered[i]);
+	close(d);
+	return r;
+}
+
+static int dev_nodes(struct ctx *c, int d)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	char src[64];
+	for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+		int f = openat(d, nodes[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
+		if (f < 0)
+			return fail(c, SW_STEP_FS_DEV, errno);
+		close(f);
+		size_t n = strlen(nodes[i]);
+		memcpy(src, SW_OLDROOT "/dev/", sizeof SW_OLDROOT "/dev/");
+		memcpy(src + sizeof SW_OLDROOT "/dev/" - 1, nodes[i], n + 1);
+		int s = open(src, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+		int t = openat(d, nodes[i], O_PATH | O_CLOEXEC | O_NOFOLLOW);
+		struct target tg = { d, nodes[i] };
+		int r = s < 0 || t < 0 ? fail(c, SW_STEP_FS_DEV, errno)
+				       : bind_fds(c, NULL, s, t, &tg, MOUNT_ATTR_NOSUID, false);
+		if (s >= 0)
+			close(s);
+		if (t >= 0)
+			close(t);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int dev_links(struct ctx *c, int d)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" }, { "/proc/self/fd", "fd" },
+		{ "/proc/kcore", "core" }, { "pts/ptmx", "ptmx" },
+	};
+	for (size_t i = 0; i < sizeof links / sizeof *links; i++)
+		if (symlinkat(links[i][0], d, links[i][1]) < 0)
+			return fail(c, SW_STEP_FS_DEV, errno);
+	if (mkdirat(d, "shm", 0755) < 0 || mkdirat(d, "pts", 0755) < 0)
+		return fail(c, SW_STEP_FS_DEV, errno);
+	char p[64];
+	int pts = openat(d, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pts < 0)
+		return fail(c, SW_STEP_FS_DEV, errno);
+	int r = mount("devpts", fd_path(p, pts), "devpts", MS_NOSUID | MS_NOEXEC,
+		      "newinstance,ptmxmode=0666,mode=620");
+	int e = errno;
+	close(pts);
+	return r < 0 ? fail(c, SW_STEP_FS_DEV, e) : 0;
+}
+
+static int do_dev(struct ctx *c, const char *dest)
+{
+	if (do_fs_mount(c, dest, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return -1;
+	int d = in_root(c->root, dest, O_PATH | O_DIRECTORY);
+	if (d < 0)
+		return fail(c, SW_STEP_FS_DEV, errno);
+	int r = dev_nodes(c, d);
+	if (r == 0)
+		r = dev_links(c, d);
+	close(d);
+	return r;
+}
+
+static int do_remount_ro(struct ctx *c, const char *dest)
+{
+	int fd = in_root(c->root, dest, O_PATH);
+	if (fd < 0)
+		return fail(c, SW_STEP_FS_DEST, errno);
+	int r;
+	if (c->plan->legacy) {
+		r = remount(fd, MS_RDONLY);
+	} else {
+		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+		r = mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof a) < 0 ? -errno : 0;
+	}
+	close(fd);
+	return r < 0 ? fail(c, SW_STEP_FS_READONLY, -r) : 0;
+}
+
+/* --symlink: an existing link with the same target is fine (bubblewrap). */
+static int do_symlink(struct ctx *c, const struct sw_fsop *op)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(op->dest), slash = len;
+	if (len >= sizeof buf)
+		return fail(c, SW_STEP_FS_OTHER, ENAMETOOLONG);
+	memcpy(buf, op->dest, len + 1);
+	while (slash > 0 && buf[slash] != '/')
+		slash--;
+	buf[slash] = 0;
+	const char *parent = slash ? buf : "/";
+	int r = make_path(c->root, parent, true, 0755);
+	int d = r < 0 ? -1 : in_root(c->root, parent, O_PATH | O_DIRECTORY);
+	if (d < 0)
+		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
+	const char *name = buf + slash + 1;
+	r = symlinkat(op->src, d, name) < 0 ? errno : 0;
+	if (r == EEXIST) {
+		char old[PATH_MAX];
+		ssize_t n = readlinkat(d, name, old, sizeof old - 1);
+		if (n >= 0 && (size_t)n == strlen(op->src) && memcmp(old, op->src, n) == 0)
+			r = 0;
+	}
+	close(d);
+	return r ? fail(c, SW_STEP_FS_OTHER, r) : 0;
+}
+
+static int do_chmod(struct ctx *c, const struct sw_fsop *op)
+{
+	char p[64];
+	int fd = in_root(c->root, op->dest, O_PATH);
+	if (fd < 0)
+		return fail(c, SW_STEP_FS_OTHER, errno);
+	int r = chmod(fd_path(p, fd), op->mode) < 0 ? errno : 0;
+	close(fd);
+	return r ? fail(c, SW_STEP_FS_OTHER, r) : 0;
+}
+
+static int do_op(struct ctx *c, const struct sw_mop *m)
+{
+	const struct sw_fsop *op = m->op;
+	switch (op->kind) {
+	case SW_FS_BIND:
+	case SW_FS_RO_BIND:
+	case SW_FS_DEV_BIND:
+		return do_bind(c, m);
+	case SW_FS_REMOUNT_RO:
+		return do_remount_ro(c, op->dest);
+	case SW_FS_PROC:
+		return do_proc(c, op->dest);
+	case SW_FS_DEV:
+		return do_dev(c, op->dest);
+	case SW_FS_TMPFS:
+		return do_fs_mount(c, op->dest, "tmpfs", MS_NOSUID | MS_NODEV, m->data);
+	case SW_FS_MQUEUE:
+		return do_fs_mount(c, op->dest, "mqueue", 0, NULL);
+	case SW_FS_DIR: {
+		int r = make_path(c->root, op->dest, true, op->mode);
+		return r < 0 ? fail(c, SW_STEP_FS_DEST, -r) : 0;
+	}
+	case SW_FS_SYMLINK:
+		return do_symlink(c, op);
+	case SW_FS_CHMOD:
+		return do_chmod(c, op);
+	}
+	return fail(c, SW_STEP_FS_OTHER, EINVAL);
+}
+
+/* A tmpfs on a host directory becomes / with the host's root at /oldroot
+ * and an empty /newroot (a mount point, so it can be pivoted to later). */
+static int stage(struct ctx *c)
+{
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return fail(c, SW_STEP_MOUNT_PRIVATE, errno);
+	if (mount("tmpfs", c->plan->base, "tmpfs", MS_NODEV | MS_NOSUID, NULL) < 0 ||
+	    chdir(c->plan->base) < 0 || mkdir("newroot", 0755) < 0 ||
+	    mkdir("oldroot", 0755) < 0 || syscall(SYS_pivot_root, ".", "oldroot") < 0 ||
+	    chdir("/") < 0 ||
+	    mount("newroot", "newroot", NULL, MS_BIND | MS_REC, NULL) < 0)
+		return fail(c, SW_STEP_STAGING, errno);
+	c->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return c->root < 0 ? fail(c, SW_STEP_STAGING, errno) : 0;
+}
+
+/* Drops the host's root and makes /newroot the root. */
+static int finish(struct ctx *c)
+{
+	close(c->root);
+	c->index = -1;
+	if (mount("oldroot", "oldroot", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    umount2("oldroot", MNT_DETACH) < 0 || chdir("/newroot") < 0 ||
+	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 ||
+	    chdir("/") < 0)
+		return fail(c, SW_STEP_PIVOT, errno);
+	return 0;
+}
+
+int sw_mount_child_build(const struct sw_mount_plan *plan, struct sw_report *rep)
+{
+	struct ctx c = { .plan = plan, .rep = rep, .root = -1, .index = -1 };
+	if (stage(&c) < 0)
+		return -1;
+	for (size_t i = 0; i < plan->n; i++) {
+		c.index = (int)i;
+		if (do_op(&c, &plan->ops[i]) < 0)
+			return -1;
+	}
+	return finish(&c);
+}

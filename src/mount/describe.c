@@ -1,0 +1,57 @@
+/* describe.c — turn a child's mount failure into the user's words. */
+#include <string.h>
+
+#include "mount/mount.h"
+
+static const char *kind_name(enum sw_fs_kind k)
+{
+	static const char *const names[] = {
+		[SW_FS_BIND] = "--bind", [SW_FS_RO_BIND] = "--ro-bind",
+		[SW_FS_DEV_BIND] = "--dev-bind", [SW_FS_REMOUNT_RO] = "--remount-ro",
+		[SW_FS_PROC] = "--proc", [SW_FS_DEV] = "--dev",
+		[SW_FS_TMPFS] = "--tmpfs", [SW_FS_MQUEUE] = "--mqueue",
+		[SW_FS_DIR] = "--dir", [SW_FS_SYMLINK] = "--symlink",
+		[SW_FS_CHMOD] = "--chmod",
+	};
+	return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
+}
+
+void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err)
+{
+	const char *es = strerror(rep->err);
+	if (rep->index < 0 || (size_t)rep->index >= spec->nfs) {
+		const char *what = rep->step == SW_STEP_PIVOT ? "switch to the new root"
+				 : rep->step == SW_STEP_MOUNT_PRIVATE ? "make the mount tree private"
+				 : "stage the new root";
+		sw_error_set(err, -rep->err, "Can't %s: %s", what, es);
+		return;
+	}
+	const struct sw_fsop *op = &spec->fs[rep->index];
+	const char *k = kind_name(op->kind);
+	switch (rep->step) {
+	case SW_STEP_FS_SOURCE:
+		sw_error_set(err, -rep->err, "%s: can't open source path %s: %s", k, op->src, es);
+		break;
+	case SW_STEP_FS_CHANGED:
+		sw_error_set(err, -rep->err, "%s: source path %s changed while the jail was set up (refusing to follow it)", k, op->src);
+		break;
+	case SW_STEP_FS_DEST:
+		sw_error_set(err, -rep->err, "%s: can't create %s in the new root: %s", k, op->dest, es);
+		break;
+	case SW_STEP_FS_MOUNT:
+		if (op->src && op->kind != SW_FS_SYMLINK)
+			sw_error_set(err, -rep->err, "%s: can't mount %s on %s: %s", k, op->src, op->dest, es);
+		else
+			sw_error_set(err, -rep->err, "%s: can't mount on %s: %s", k, op->dest, es);
+		break;
+	case SW_STEP_FS_READONLY:
+		sw_error_set(err, -rep->err, "%s: can't set the flags of %s (read-only, nosuid, nodev): %s", k, op->dest, es);
+		break;
+	case SW_STEP_FS_DEV:
+		sw_error_set(err, -rep->err, "%s: can't populate %s: %s", k, op->dest, es);
+		break;
+	default:
+		sw_error_set(err, -rep->err, "%s %s: %s", k, op->dest, es);
+		break;
+	}
+}

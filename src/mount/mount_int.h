@@ -1,0 +1,34 @@
+/* mount_int.h — the mount plan's layout, shared by plan.c (parent) and
+ * build.c (child). Not for other modules. */
+#ifndef SW_MOUNT_INT_H
+#define SW_MOUNT_INT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "mount/mount.h"
+
+/* Where the host's root sits while the new root is built. */
+#define SW_OLDROOT "/oldroot"
+
+struct sw_mop {
+	const struct sw_fsop *op;
+	bool skip;     /* a -try bind whose source is missing */
+	bool src_dir;  /* the source is a directory */
+	char *src;     /* SW_OLDROOT + realpath(source) */
+	size_t real_len;
+	dev_t dev;     /* the source's identity, checked again in the child */
+	ino_t ino;
+	char *data;    /* mount data (tmpfs) */
+	char **subs;   /* legacy only: submounts, relative to the source */
+	size_t nsubs;
+};
+
+struct sw_mount_plan {
+	struct sw_mop *ops;
+	size_t n;
+	bool legacy;      /* mount(2) + per-submount remounts */
+	const char *base; /* host directory the staging tmpfs goes on */
+};
+
+#endif

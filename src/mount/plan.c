@@ -1,0 +1,185 @@
+/* plan.c — the parent half of building a root: resolve, record, prepare. */
+#include <errno.h>
+#include <libmount.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mount/mount_int.h"
+
+/* Is mount_setattr there? (absent before 5.12, ENOSYS under some seccomp
+ * profiles.) An invalid fd tells without touching anything. */
+static bool have_mount_setattr(void)
+{
+	errno = 0;
+	struct mount_attr a = { 0 };
+	if (syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
+		return true;
+	return errno != ENOSYS;
+}
+
+static const char *pick_base(void)
+{
+	static const char *const candidates[] = { "/tmp", "/run", "/var/tmp", "/mnt", "/dev" };
+	struct stat st;
+	for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++)
+		if (stat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
+			return candidates[i];
+	return NULL;
+}
+
+static bool is_bind(enum sw_fs_kind k)
+{
+	return k == SW_FS_BIND || k == SW_FS_RO_BIND || k == SW_FS_DEV_BIND;
+}
+
+static char *concat(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + lb + 1);
+	if (s) {
+		memcpy(s, a, la);
+		memcpy(s + la, b, lb + 1);
+	}
+	return s;
+}
+
+/* A bind source as bubblewrap resolves it: realpath in the parent, so that
+ * absolute symlinks mean the host's paths, not the jail's. */
+static int plan_source(struct sw_mop *m, sw_error *err)
+{
+	const struct sw_fsop *op = m->op;
+	char real[PATH_MAX];
+	struct stat st;
+	if (!realpath(op->src, real) || stat(real, &st) < 0) {
+		int e = errno;
+		if (e == ENOENT && (op->flags & SW_BIND_TRY)) {
+			m->skip = true;
+			return 0;
+		}
+		return sw_error_set(err, e, "Can't find source path %s: %s",
+				    op->src, strerror(e));
+	}
+	m->src = concat(SW_OLDROOT, real);
+	if (!m->src)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	m->real_len = strlen(real);
+	m->src_dir = S_ISDIR(st.st_mode);
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	return 0;
+}
+
+static int plan_tmpfs(struct sw_mop *m, sw_error *err)
+{
+	char data[64];
+	int n = snprintf(data, sizeof data, "mode=0%o", (unsigned)m->op->mode);
+	if (m->op->size)
+		snprintf(data + n, sizeof data - n, ",size=%llu",
+			 (unsigned long long)m->op->size);
+	m->data = strdup(data);
+	return m->data ? 0 : sw_error_set(err, ENOMEM, "out of memory");
+}
+
+static int plan_one(struct sw_mop *m, sw_error *err)
+{
+	if (is_bind(m->op->kind))
+		return plan_source(m, err);
+	if (m->op->kind == SW_FS_TMPFS)
+		return plan_tmpfs(m, err);
+	return 0;
+}
+
+/* For the fallback: every mount below each bind source, as paths relative
+ * to the source, from one read of mountinfo. */
+static int plan_submounts(struct sw_mount_plan *p, sw_error *err);
+
+int sw_mount_plan_new(const sw_spec *spec, struct sw_mount_plan **out,
+		      sw_error *err)
+{
+	struct sw_mount_plan *p = calloc(1, sizeof *p);
+	if (!p || !(p->ops = calloc(spec->nfs ? spec->nfs : 1, sizeof *p->ops))) {
+		free(p);
+		return sw_error_set(err, ENOMEM, "out of memory");
+	}
+	p->n = spec->nfs;
+	p->legacy = (spec->force & SW_FORCE_RO_FALLBACK) || !have_mount_setattr();
+	p->base = pick_base();
+	int r = p->base ? 0 : sw_error_set(err, ENOENT, "no directory to stage the new root in (tried /tmp, /run, /var/tmp, /mnt, /dev)");
+	for (size_t i = 0; r == 0 && i < p->n; i++) {
+		p->ops[i].op = &spec->fs[i];
+		r = plan_one(&p->ops[i], err);
+	}
+	if (r == 0 && p->legacy)
+		r = plan_submounts(p, err);
+	if (r < 0) {
+		sw_mount_plan_free(p);
+		return r;
+	}
+	*out = p;
+	return 0;
+}
+
+static int add_sub(struct sw_mop *m, const char *rel)
+{
+	char **n = realloc(m->subs, (m->nsubs + 1) * sizeof *n);
+	if (!n)
+		return -ENOMEM;
+	m->subs = n;
+	if (!(n[m->nsubs] = strdup(rel)))
+		return -ENOMEM;
+	m->nsubs++;
+	return 0;
+}
+
+static int match_subs(struct sw_mount_plan *p, const char *target)
+{
+	size_t tl = strlen(target);
+	for (size_t i = 0; i < p->n; i++) {
+		struct sw_mop *m = &p->ops[i];
+		if (!m->src || m->skip)
+			continue;
+		const char *real = m->src + strlen(SW_OLDROOT);
+		size_t rl = m->real_len;
+		bool under = rl == 1 ? tl > 1
+				     : tl > rl && memcmp(target, real, rl) == 0 && target[rl] == '/';
+		if (under && add_sub(m, rl == 1 ? target : target + rl) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int plan_submounts(struct sw_mount_plan *p, sw_error *err)
+{
+	struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	if (!tb)
+		return sw_error_set(err, EIO, "can't read /proc/self/mountinfo");
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int r = it ? 0 : -ENOMEM;
+	while (r == 0 && mnt_table_next_fs(tb, it, &fs) == 0)
+		r = match_subs(p, mnt_fs_get_target(fs));
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return r < 0 ? sw_error_set(err, -r, "out of memory") : 0;
+}
+
+void sw_mount_plan_free(struct sw_mount_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->ops[i].src);
+		free(p->ops[i].data);
+		for (size_t j = 0; j < p->ops[i].nsubs; j++)
+			free(p->ops[i].subs[j]);
+		free(p->ops[i].subs);
+	}
+	free(p->ops);
+	free(p);
+}

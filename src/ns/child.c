@@ -1,0 +1,140 @@
+/* child.c — everything between clone and execve.
+ *
+ * The rule: the child of a possibly multithreaded launcher may not call
+ * malloc, stdio or anything that takes a lock. Every function here makes
+ * system calls over memory the parent prepared (struct sw_launch and the
+ * plans it points to) and stack buffers. Failures are sent to the parent as
+ * a fixed struct sw_report; the parent writes the message.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns/launch.h"
+
+static void __attribute__((noreturn))
+die(const struct sw_launch *L, enum sw_step step, int index, int e)
+{
+	struct sw_report r = { .step = step, .index = index, .err = e > 0 ? e : EIO };
+	ssize_t n = write(L->rep[1], &r, sizeof r);
+	(void)n;
+	_exit(step == SW_STEP_EXEC ? (e == ENOENT ? 127 : 126) : 1);
+}
+
+/* The launcher's signal handlers must not run in the child (they may
+ * allocate): back to the defaults, then the caller's mask is restored. */
+static void reset_signals(const struct sw_launch *L)
+{
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) < 0)
+			continue;
+		if (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN)
+			sigaction(sig, &dfl, NULL);
+	}
+	sigprocmask(SIG_SETMASK, &L->sigmask, NULL);
+}
+
+static void block_on_fd(const struct sw_launch *L)
+{
+	char b;
+	while (read(L->spec->block_fd, &b, 1) < 0)
+		if (errno != EINTR)
+			die(L, SW_STEP_BLOCK_FD, -1, errno);
+}
+
+/* --chdir must work; without it, bubblewrap's fallbacks, silently. */
+static void change_dir(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	if (s->chdir) {
+		if (chdir(s->chdir) < 0)
+			die(L, SW_STEP_CHDIR, -1, errno);
+		return;
+	}
+	if (L->cwd && chdir(L->cwd) == 0)
+		return;
+	if (L->home && chdir(L->home) == 0)
+		return;
+	if (chdir("/") < 0)
+		die(L, SW_STEP_CHDIR, -1, errno);
+}
+
+/* The command: session, process attributes, then exec. */
+static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	if (s->new_session && setsid() < 0)
+		die(L, SW_STEP_SETSID, -1, errno);
+	if (s->block_fd >= 0)
+		block_on_fd(L);
+	int r;
+	if ((r = sw_env_child_rlimits(L->env)) < 0)
+		die(L, SW_STEP_RLIMIT, -1, -r);
+	change_dir(L);
+	if ((r = sw_env_child_caps(L->env)) < 0)
+		die(L, SW_STEP_CAPS, -1, -r);
+	if ((r = sw_env_child_no_new_privs()) < 0)
+		die(L, SW_STEP_NO_NEW_PRIVS, -1, -r);
+	if ((r = sw_env_child_close_fds(L->env)) < 0)
+		die(L, SW_STEP_CLOSE_FDS, -1, -r);
+	reset_signals(L);
+	if ((r = sw_env_child_seccomp(L->env)) < 0)
+		die(L, SW_STEP_SECCOMP, -1, -r);
+	r = sw_env_child_exec(L->env, s);
+	die(L, SW_STEP_EXEC, -1, -r);
+}
+
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* PID 1 of the jail: reaps every orphan, and leaves with the command's
+ * status (its leaving ends the namespace and everything in it). */
+static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cmd)
+{
+	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
+	for (;;) {
+		int status;
+		pid_t p = waitpid(-1, &status, 0);
+		if (p == cmd)
+			_exit(exit_code(status));
+		if (p < 0 && errno != EINTR)
+			_exit(1);
+	}
+}
+
+void sw_ns_child(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	close(L->go[1]);
+	close(L->rep[0]);
+	if (s->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die(L, SW_STEP_PDEATHSIG, -1, errno);
+	char go;
+	if (read(L->go[0], &go, 1) != 1)
+		_exit(1); /* the parent gave up: it reports why */
+	close(L->go[0]);
+
+	struct sw_report rep = { 0 };
+	if (sw_mount_child_build(L->mount, &rep) < 0)
+		die(L, (enum sw_step)rep.step, rep.index, rep.err);
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		die(L, SW_STEP_HOSTNAME, -1, errno);
+	if (!L->pidns || s->as_pid_1)
+		run_command(L);
+	pid_t cmd = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (cmd < 0)
+		die(L, SW_STEP_FORK, -1, errno);
+	if (cmd == 0)
+		run_command(L);
+	reaper(L, cmd);
+}

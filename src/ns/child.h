@@ -1,0 +1,32 @@
+/* child.h — the sw_child handle (internal layout). */
+#ifndef SW_CHILD_H
+#define SW_CHILD_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup/cgroup.h"
+#include "ns/report.h"
+#include "spec/spec.h"
+
+struct sw_child {
+	pid_t pid;
+	int pidfd;
+	bool detached;
+	bool reaped;
+	bool oom_killed;
+	int exit_code;
+	int json_fd; /* --json-status-fd (dup), for the exit record; or -1 */
+	struct sw_cgroup *cg;
+	char warning[256]; /* from cgroup setup with --cgroup-optional */
+};
+
+struct sw_child *sw_child_new(const sw_spec *spec);
+/* A launch that failed: remove its cgroup, free the handle. */
+void sw_child_abandon(struct sw_child *c);
+/* --info-fd and the first --json-status-fd record (bubblewrap's format). */
+void sw_child_write_info(const sw_spec *spec, struct sw_child *c);
+/* The message for a child's failure report; sets err->status for exec. */
+int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err);
+
+#endif

@@ -1,0 +1,67 @@
+/* clone.c — clone3 first, clone() when clone3 is missing or filtered. */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ns/launch.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* The kernel's struct clone_args (v2, with cgroup). Declared here because
+ * <linux/sched.h> and <sched.h> clash. */
+struct sw_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+static pid_t clone3_raw(unsigned long flags, int cgroup_fd, int *pidfd)
+{
+	struct sw_clone_args a;
+	memset(&a, 0, sizeof a);
+	a.flags = flags | CLONE_PIDFD;
+	a.pidfd = (uint64_t)(uintptr_t)pidfd;
+	a.exit_signal = SIGCHLD;
+	if (cgroup_fd >= 0) {
+		a.flags |= CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cgroup_fd;
+	}
+	return (pid_t)syscall(SYS_clone3, &a, sizeof a);
+}
+
+/* Fork semantics (no new stack): the child returns here with 0. */
+static pid_t clone_raw(unsigned long flags, int *pidfd)
+{
+	pid_t pid = (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
+	if (pid < 0 && errno == EINVAL) { /* before 5.2: no CLONE_PIDFD */
+		*pidfd = -1;
+		pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	}
+	return pid;
+}
+
+pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd, bool *into_cgroup)
+{
+	*pidfd = -1;
+	*into_cgroup = false;
+	if (!(L->spec->force & SW_FORCE_CLONE_FALLBACK)) {
+		pid_t pid = clone3_raw(L->flags, cgroup_fd, pidfd);
+		if (pid >= 0) {
+			*into_cgroup = cgroup_fd >= 0;
+			return pid;
+		}
+		/* ENOSYS: old kernel or valgrind; EPERM: a container's seccomp
+		 * profile. Anything else is a real failure. */
+		if (errno != ENOSYS && errno != EPERM)
+			return -1;
+	}
+	return clone_raw(L->flags, pidfd);
+}

@@ -1,0 +1,186 @@
+/* handle.c — the sw_child handle: wait, kill, status records, messages. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns/child.h"
+#include "ns/launch.h"
+
+struct sw_child *sw_child_new(const sw_spec *spec)
+{
+	struct sw_child *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->pid = -1;
+	c->pidfd = -1;
+	c->detached = spec->detach;
+	c->json_fd = -1;
+	if (spec->json_status_fd >= 0)
+		c->json_fd = fcntl(spec->json_status_fd, F_DUPFD_CLOEXEC, 3);
+	return c;
+}
+
+void sw_child_abandon(struct sw_child *c)
+{
+	if (c->cg)
+		sw_cgroup_destroy(c->cg, NULL);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	if (c->json_fd >= 0)
+		close(c->json_fd);
+	free(c);
+}
+
+static void write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+void sw_child_write_info(const sw_spec *spec, struct sw_child *c)
+{
+	if (spec->info_fd < 0 && c->json_fd < 0)
+		return;
+	const char *names[SW_NS_INFO_MAX];
+	unsigned long inodes[SW_NS_INFO_MAX];
+	int n = sw_ns_differing(c->pid, names, inodes);
+	char info[1024], json[1024];
+	int il = snprintf(info, sizeof info, "{\n    \"child-pid\": %d", (int)c->pid);
+	int jl = snprintf(json, sizeof json, "{ \"child-pid\": %d", (int)c->pid);
+	for (int i = 0; i < n; i++) {
+		il += snprintf(info + il, sizeof info - il, ",\n    \"%s-namespace\": %lu", names[i], inodes[i]);
+		jl += snprintf(json + jl, sizeof json - jl, ", \"%s-namespace\": %lu", names[i], inodes[i]);
+	}
+	il += snprintf(info + il, sizeof info - il, "\n}\n");
+	jl += snprintf(json + jl, sizeof json - jl, " }\n");
+	if (spec->info_fd >= 0) {
+		write_all(spec->info_fd, info, (size_t)il);
+		close(spec->info_fd); /* bubblewrap closes it: readers see EOF */
+	}
+	if (c->json_fd >= 0)
+		write_all(c->json_fd, json, (size_t)jl);
+}
+
+int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err)
+{
+	static const char *const what[SW_STEP__COUNT] = {
+		[SW_STEP_PDEATHSIG] = "set the parent-death signal",
+		[SW_STEP_HOSTNAME] = "set the hostname",
+		[SW_STEP_FORK] = "fork the command from the jail's PID 1",
+		[SW_STEP_SETSID] = "start a new session",
+		[SW_STEP_BLOCK_FD] = "wait on --block-fd",
+		[SW_STEP_RLIMIT] = "set the resource limits",
+		[SW_STEP_CAPS] = "set the capabilities",
+		[SW_STEP_NO_NEW_PRIVS] = "set no_new_privs",
+		[SW_STEP_CLOSE_FDS] = "close the inherited file descriptors",
+		[SW_STEP_SECCOMP] = "install the seccomp filter",
+	};
+	int e = rep->err;
+	if (rep->step == SW_STEP_EXEC) {
+		const char *prog = spec->argv && spec->argv[0] ? spec->argv[0] : "";
+		sw_error_set(err, -e, "execvp %s: %s", prog, strerror(e));
+		if (err)
+			err->status = e == ENOENT ? 127 : 126;
+		return -e;
+	}
+	if (rep->step == SW_STEP_CHDIR)
+		return sw_error_set(err, e, "Can't chdir to %s: %s",
+				    spec->chdir ? spec->chdir : "/", strerror(e));
+	if (rep->step >= SW_STEP_MOUNT_PRIVATE && rep->step <= SW_STEP_PIVOT) {
+		sw_mount_describe(spec, rep, err);
+		return -e;
+	}
+	const char *w = rep->step > 0 && rep->step < SW_STEP__COUNT && what[rep->step]
+			? what[rep->step] : "set up the jail";
+	return sw_error_set(err, e, "can't %s: %s", w, strerror(e));
+}
+
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int sw_child_wait(sw_child *c, int *code, sw_error *err)
+{
+	if (!c->reaped) {
+		int status;
+		pid_t p;
+		while ((p = waitpid(c->pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (p < 0)
+			return sw_error_set(err, errno, "waiting for the jail (pid %d): %s",
+					    (int)c->pid, strerror(errno));
+		c->reaped = true;
+		c->exit_code = exit_code(status);
+		if (c->cg) {
+			c->oom_killed = sw_cgroup_oom_killed(c->cg);
+			sw_cgroup_destroy(c->cg, NULL);
+			c->cg = NULL;
+		}
+		if (c->json_fd >= 0) {
+			char buf[64];
+			int n = snprintf(buf, sizeof buf, "{ \"exit-code\": %d }\n", c->exit_code);
+			write_all(c->json_fd, buf, (size_t)n);
+		}
+	}
+	if (code)
+		*code = c->exit_code;
+	return 0;
+}
+
+int sw_child_kill(sw_child *c, int sig, sw_error *err)
+{
+	if (c->reaped)
+		return sw_error_set(err, ESRCH, "the jail (pid %d) has already ended", (int)c->pid);
+	int r = c->pidfd >= 0 ? (int)syscall(SYS_pidfd_send_signal, c->pidfd, sig, NULL, 0)
+			      : kill(c->pid, sig);
+	return r < 0 ? sw_error_set(err, errno, "can't signal the jail (pid %d): %s",
+				    (int)c->pid, strerror(errno)) : 0;
+}
+
+pid_t sw_child_pid(const sw_child *c)
+{
+	return c->pid;
+}
+
+int sw_child_pidfd(const sw_child *c)
+{
+	return c->pidfd;
+}
+
+bool sw_child_oom_killed(const sw_child *c)
+{
+	return c->oom_killed;
+}
+
+const char *sw_child_warning(const sw_child *c)
+{
+	return c->warning[0] ? c->warning : NULL;
+}
+
+void sw_child_free(sw_child *c)
+{
+	if (!c)
+		return;
+	if (!c->reaped && !c->detached) {
+		sw_child_kill(c, SIGKILL, NULL);
+		sw_child_wait(c, NULL, NULL);
+	}
+	if (c->cg) /* a detached jail keeps its cgroup; --kill-cgroup ends it */
+		sw_cgroup_release(c->cg);
+	c->cg = NULL;
+	sw_child_abandon(c);
+}

@@ -1,0 +1,52 @@
+/* launch.h — one launch, prepared in the parent and read by the child.
+ * Internal to src/ns. */
+#ifndef SW_LAUNCH_H
+#define SW_LAUNCH_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup/cgroup.h"
+#include "env/env.h"
+#include "mount/mount.h"
+#include "ns/report.h"
+#include "spec/spec.h"
+
+#define SW_NS_INFO_MAX 6
+
+struct sw_launch {
+	const sw_spec *spec;
+	struct sw_mount_plan *mount;
+	struct sw_env_plan *env;
+	struct sw_cgroup *cg;
+
+	unsigned long flags; /* CLONE_NEW* */
+	bool userns, pidns;
+	uid_t uid_out, uid_in;
+	gid_t gid_out, gid_in;
+
+	int go[2];  /* parent -> child: ids mapped, cgroup joined, go on */
+	int rep[2]; /* child -> parent: struct sw_report, or EOF at exec */
+
+	/* Where the command starts when --chdir is not given (bubblewrap):
+	 * the launcher's cwd if it exists inside, else $HOME, else /. */
+	char *cwd, *home;
+	sigset_t sigmask; /* the caller's mask, restored just before exec */
+};
+
+/* clone.c */
+pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd,
+		  bool *into_cgroup);
+
+/* child.c: never returns. */
+void sw_ns_child(const struct sw_launch *L) __attribute__((noreturn));
+
+/* idmap.c */
+int sw_ns_write_maps(const struct sw_launch *L, pid_t pid, sw_error *err);
+/* The namespaces of pid that differ from ours, as bubblewrap reports them:
+ * names[i] / inode[i], returns the count. */
+int sw_ns_differing(pid_t pid, const char *names[SW_NS_INFO_MAX],
+		    unsigned long inodes[SW_NS_INFO_MAX]);
+
+#endif

@@ -1,0 +1,48 @@
+/* report.h — the fixed record a failing child sends to its parent.
+ *
+ * The child never formats text: it writes {step, index, err} to a CLOEXEC
+ * pipe and _exits. The parent turns the record into a message that names
+ * the user's own path (spec->fs[index]), never an internal staging path.
+ * EOF without a record means execve succeeded.
+ */
+#ifndef SW_REPORT_H
+#define SW_REPORT_H
+
+#include <stdint.h>
+
+enum sw_step {
+	SW_STEP_NONE = 0,
+	SW_STEP_SYNC,          /* waiting for the parent's "go" */
+	SW_STEP_PDEATHSIG,
+	SW_STEP_MOUNT_PRIVATE, /* making / a slave mount tree */
+	SW_STEP_STAGING,       /* the tmpfs staging root and first pivot */
+	SW_STEP_FS_SOURCE,     /* opening a bind source: spec->fs[index] */
+	SW_STEP_FS_CHANGED,    /* the source changed since the parent saw it */
+	SW_STEP_FS_DEST,       /* creating the mount point */
+	SW_STEP_FS_MOUNT,      /* the mount itself */
+	SW_STEP_FS_READONLY,   /* making it read-only / nosuid / nodev */
+	SW_STEP_FS_DEV,        /* populating --dev */
+	SW_STEP_FS_OTHER,      /* dir, symlink, chmod */
+	SW_STEP_PIVOT,         /* the final pivot_root */
+	SW_STEP_HOSTNAME,
+	SW_STEP_FORK,          /* the PID 1 reaper forking the command */
+	SW_STEP_SETSID,
+	SW_STEP_BLOCK_FD,
+	SW_STEP_RLIMIT,
+	SW_STEP_CAPS,
+	SW_STEP_NO_NEW_PRIVS,
+	SW_STEP_CLOSE_FDS,
+	SW_STEP_CHDIR,
+	SW_STEP_SECCOMP,
+	SW_STEP_EXEC,
+	SW_STEP__COUNT
+};
+
+struct sw_report {
+	int32_t step;  /* enum sw_step */
+	int32_t index; /* spec->fs index, or -1 */
+	int32_t err;   /* positive errno */
+	int32_t pad;
+};
+
+#endif

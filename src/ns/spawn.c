@@ -1,0 +1,184 @@
+/* spawn.c — the parent's side of a launch: prepare everything, clone,
+ * map ids, join the cgroup, release the child, hear how it went. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns/child.h"
+#include "ns/launch.h"
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0) {
+			close(p[i]);
+			p[i] = -1;
+		}
+}
+
+static unsigned long clone_flags(const sw_spec *s, bool userns)
+{
+	unsigned long f = CLONE_NEWNS;
+	if (userns)
+		f |= CLONE_NEWUSER;
+	if (s->ns & SW_NS_PID)
+		f |= CLONE_NEWPID;
+	if (s->ns & SW_NS_IPC)
+		f |= CLONE_NEWIPC;
+	if (s->ns & SW_NS_UTS)
+		f |= CLONE_NEWUTS;
+	if (s->ns & SW_NS_NET)
+		f |= CLONE_NEWNET;
+	if (s->ns & (SW_NS_CGROUP | SW_NS_CGROUP_TRY))
+		f |= CLONE_NEWCGROUP;
+	return f;
+}
+
+/* $HOME as the command will see it (bubblewrap's chdir fallback). */
+static char *final_home(const struct sw_env_plan *env)
+{
+	for (char *const *e = sw_env_plan_envp(env); *e; e++)
+		if (strncmp(*e, "HOME=", 5) == 0)
+			return strdup(*e + 5);
+	return NULL;
+}
+
+static void ids(struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	L->uid_out = geteuid();
+	L->gid_out = getegid();
+	L->uid_in = s->uid != SW_UNSET_ID ? s->uid : L->uid_out;
+	L->gid_in = s->gid != SW_UNSET_ID ? s->gid : L->gid_out;
+}
+
+static void launch_free(struct sw_launch *L)
+{
+	close_pair(L->go);
+	close_pair(L->rep);
+	sw_mount_plan_free(L->mount);
+	sw_env_plan_free(L->env);
+	free(L->cwd);
+	free(L->home);
+}
+
+/* Everything the child will need, made before clone. */
+static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
+{
+	memset(L, 0, sizeof *L);
+	L->spec = s;
+	L->go[0] = L->go[1] = L->rep[0] = L->rep[1] = -1;
+	L->userns = sw_spec_wants_userns(s, geteuid());
+	L->pidns = (s->ns & SW_NS_PID) != 0;
+	L->flags = clone_flags(s, L->userns);
+	ids(L);
+	int r = sw_mount_plan_new(s, &L->mount, err);
+	if (r == 0)
+		r = sw_env_plan_new(s, geteuid(), &L->env, err);
+	if (r == 0 && (pipe2(L->go, O_CLOEXEC) < 0 || pipe2(L->rep, O_CLOEXEC) < 0))
+		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
+	if (r == 0) {
+		L->cwd = get_current_dir_name();
+		L->home = final_home(L->env);
+	}
+	return r; /* on failure the caller's launch_free() cleans up */
+}
+
+/* Reads the child's verdict: EOF means the command was exec'd. */
+static int hear_child(struct sw_launch *L, sw_error *err)
+{
+	struct sw_report rep;
+	ssize_t n;
+	do
+		n = read(L->rep[0], &rep, sizeof rep);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof rep)
+		return sw_error_set(err, EIO, "the jail's setup ended without a report");
+	return sw_ns_describe(L->spec, &rep, err);
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* After clone, before "go": maps, cgroup join, status fds. */
+static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, sw_error *err)
+{
+	int r = 0;
+	if (L->userns)
+		r = sw_ns_write_maps(L, c->pid, err);
+	if (r == 0 && c->cg)
+		r = sw_cgroup_attach(c->cg, c->pid, into_cg, err);
+	if (r == 0)
+		sw_child_write_info(L->spec, c);
+	if (r == 0 && write(L->go[1], "g", 1) != 1)
+		r = sw_error_set(err, errno, "can't release the jail: %s", strerror(errno));
+	close(L->go[1]);
+	L->go[1] = -1;
+	return r;
+}
+
+static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
+{
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &L->sigmask);
+	int pidfd;
+	bool into_cg;
+	pid_t pid = sw_ns_clone(L, c->cg ? sw_cgroup_clone_fd(c->cg) : -1, &pidfd, &into_cg);
+	if (pid == 0)
+		sw_ns_child(L);
+	int e = errno;
+	pthread_sigmask(SIG_SETMASK, &L->sigmask, NULL);
+	if (pid < 0)
+		return sw_error_set(err, e, "can't create the jail's namespaces (clone): %s%s",
+				    strerror(e), e == EPERM || e == ENOSPC
+				    ? " — run `swrap doctor` to see what blocks user namespaces" : "");
+	c->pid = pid;
+	c->pidfd = pidfd;
+	close(L->go[0]);
+	close(L->rep[1]);
+	L->go[0] = L->rep[1] = -1;
+	int r = release_child(L, c, into_cg, err);
+	if (r == 0)
+		r = hear_child(L, err);
+	if (r < 0)
+		kill_and_reap(pid);
+	return r;
+}
+
+int sw_spawn(const sw_spec *spec, sw_child **out, sw_error *err)
+{
+	if (err)
+		err->status = 0;
+	int r = sw_spec_validate(spec, err);
+	if (r < 0)
+		return r;
+	struct sw_child *c = sw_child_new(spec);
+	if (!c)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	struct sw_launch L;
+	r = launch_prepare(&L, spec, err);
+	if (r == 0)
+		r = sw_cgroup_prepare(spec, &c->cg, c->warning, sizeof c->warning, err);
+	if (r == 0)
+		r = start(&L, c, err);
+	launch_free(&L);
+	if (r < 0) {
+		sw_child_abandon(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
