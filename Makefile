@@ -8,7 +8,7 @@
 # what is missing; the real work happens in a sub-make so that pkg-config
 # is asked only once the packages are there.
 
-PUBLIC := all check unit integration parity
+PUBLIC := all check unit integration parity demo
 
 .PHONY: $(PUBLIC) deps clean
 .DEFAULT_GOAL := all
@@ -88,6 +88,12 @@ $(B)/tests/%: tests/%.c $(TEST_COMMON) $(B)/libswrap.a
 $(B)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
+
+# The main job: the launcher's shim profile around a program that reports
+# what it sees from inside.
+_demo: _all $(B)/tests/helpers/jt
+	@echo '$$ swrap --profile shim -- $(abspath $(B))/tests/helpers/jt ids + env + cwd + ls / + flags /usr + write /usr/x + write /tmp/x'
+	@$(B)/swrap --profile shim -- $(abspath $(B))/tests/helpers/jt ids + env + cwd + ls / + flags /usr + write /usr/x + write /tmp/x
 
 _unit: _all $(UNIT_TESTS)
 	@SW_BUILD=$(B) sh scripts/run-tests.sh unit $(UNIT_TESTS)

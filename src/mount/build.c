@@ -318,15 +318,19 @@ static int cover_ro(struct ctx *c, int dir, const char *name)
 	return r;
 }
 
-static int do_proc(struct ctx *c, const char *dest)
+static int do_bind(struct ctx *c, const struct sw_mop *m);
+
+static int do_proc(struct ctx *c, const struct sw_mop *m)
 {
 	static const char *const covered[] = { "sys", "sysrq-trigger", "irq", "bus" };
-	if (do_fs_mount(c, dest, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0)
+	const char *dest = m->op->dest;
+	int r = m->src ? do_bind(c, m) /* the host's, see plan_host_proc() */
+		       : do_fs_mount(c, dest, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
+	if (r < 0)
 		return -1;
 	int d = in_root(c->root, dest, O_PATH | O_DIRECTORY);
 	if (d < 0)
 		return fail(c, SW_STEP_FS_MOUNT, errno);
-	int r = 0;
 	for (size_t i = 0; r == 0 && i < sizeof covered / sizeof *covered; i++)
 		r = cover_ro(c, d, covered[i]);
 	close(d);
@@ -463,7 +467,7 @@ static int do_op(struct ctx *c, const struct sw_mop *m)
 	case SW_FS_REMOUNT_RO:
 		return do_remount_ro(c, op->dest);
 	case SW_FS_PROC:
-		return do_proc(c, op->dest);
+		return do_proc(c, m);
 	case SW_FS_DEV:
 		return do_dev(c, op->dest);
 	case SW_FS_TMPFS:

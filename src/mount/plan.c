@@ -86,10 +86,31 @@ static int plan_tmpfs(struct sw_mop *m, sw_error *err)
 	return m->data ? 0 : sw_error_set(err, ENOMEM, "out of memory");
 }
 
-static int plan_one(struct sw_mop *m, sw_error *err)
+/* --proc without a PID namespace: a new procfs would show the host's
+ * processes anyway (and a user namespace may not mount it), so bind the
+ * host's /proc, as bubblewrap does. */
+static int plan_host_proc(struct sw_mop *m, sw_error *err)
+{
+	struct stat st;
+	if (stat("/proc", &st) < 0)
+		return sw_error_set(err, errno, "--proc %s: the host has no /proc to share: %s",
+				    m->op->dest, strerror(errno));
+	m->src = strdup(SW_OLDROOT "/proc");
+	if (!m->src)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	m->real_len = strlen("/proc");
+	m->src_dir = true;
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	return 0;
+}
+
+static int plan_one(struct sw_mop *m, bool pidns, sw_error *err)
 {
 	if (is_bind(m->op->kind))
 		return plan_source(m, err);
+	if (m->op->kind == SW_FS_PROC && !pidns)
+		return plan_host_proc(m, err);
 	if (m->op->kind == SW_FS_TMPFS)
 		return plan_tmpfs(m, err);
 	return 0;
@@ -113,7 +134,7 @@ int sw_mount_plan_new(const sw_spec *spec, struct sw_mount_plan **out,
 	int r = p->base ? 0 : sw_error_set(err, ENOENT, "no directory to stage the new root in (tried /tmp, /run, /var/tmp, /mnt, /dev)");
 	for (size_t i = 0; r == 0 && i < p->n; i++) {
 		p->ops[i].op = &spec->fs[i];
-		r = plan_one(&p->ops[i], err);
+		r = plan_one(&p->ops[i], (spec->ns & SW_NS_PID) != 0, err);
 	}
 	if (r == 0 && p->legacy)
 		r = plan_submounts(p, err);

@@ -7,7 +7,9 @@
  * a fixed struct sw_report; the parent writes the message.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -97,18 +99,59 @@ static int exit_code(int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* PID 1 of the jail: reaps every orphan, and leaves with the command's
- * status (its leaving ends the namespace and everything in it). */
+/* Reaps every child that has ended; returns the command's exit code once
+ * it is among them, else -1. */
+static int reap_all(pid_t cmd)
+{
+	int status, code = -1;
+	pid_t p;
+	while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+		if (p == cmd)
+			code = exit_code(status);
+	return code;
+}
+
+/* Everything but the lifeline: PID 1 holds no launcher fd (another jail's
+ * lifeline above all, or that jail would never see its launcher die). */
+static void close_all_but(int keep)
+{
+	if (keep < 0) {
+		syscall(SYS_close_range, 3U, ~0U, 0U);
+		return;
+	}
+	if (keep > 3)
+		syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
+	syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
+}
+
+/* PID 1 of the jail: reaps every orphan, leaves with the command's status
+ * (its leaving ends the namespace and everything in it), and ends the jail
+ * at once when the launcher process is gone (lifeline EOF). SIGCHLD is
+ * blocked (the parent blocked everything around clone), so a signalfd
+ * reports it. */
 static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cmd)
 {
+	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
 	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
+	close_all_but(life);
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	for (;;) {
-		int status;
-		pid_t p = waitpid(-1, &status, 0);
-		if (p == cmd)
-			_exit(exit_code(status));
-		if (p < 0 && errno != EINTR)
+		int code = reap_all(cmd);
+		if (code >= 0)
+			_exit(code);
+		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { life, POLLIN, 0 } };
+		if (poll(p, life >= 0 ? 2 : 1, sfd < 0 ? 100 : -1) < 0 && errno != EINTR)
 			_exit(1);
+		if (p[1].revents) {
+			kill(-1, SIGKILL); /* every process of this PID namespace */
+			_exit(128 + SIGKILL);
+		}
+		struct signalfd_siginfo si;
+		while (sfd >= 0 && read(sfd, &si, sizeof si) > 0)
+			;
 	}
 }
 
@@ -117,7 +160,9 @@ void sw_ns_child(const struct sw_launch *L)
 	const sw_spec *s = L->spec;
 	close(L->go[1]);
 	close(L->rep[0]);
-	if (s->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	if (L->life[1] >= 0)
+		close(L->life[1]);
+	if (s->die_with_parent && !sw_ns_uses_lifeline(L) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die(L, SW_STEP_PDEATHSIG, -1, errno);
 	char go;
 	if (read(L->go[0], &go, 1) != 1)

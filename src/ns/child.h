@@ -17,6 +17,7 @@ struct sw_child {
 	bool oom_killed;
 	int exit_code;
 	int json_fd; /* --json-status-fd (dup), for the exit record; or -1 */
+	int lifeline; /* write end of the die-with-parent lifeline, or -1 */
 	struct sw_cgroup *cg;
 	char warning[256]; /* from cgroup setup with --cgroup-optional */
 };

@@ -21,6 +21,7 @@ struct sw_child *sw_child_new(const sw_spec *spec)
 	c->pidfd = -1;
 	c->detached = spec->detach;
 	c->json_fd = -1;
+	c->lifeline = -1;
 	if (spec->json_status_fd >= 0)
 		c->json_fd = fcntl(spec->json_status_fd, F_DUPFD_CLOEXEC, 3);
 	return c;
@@ -34,6 +35,8 @@ void sw_child_abandon(struct sw_child *c)
 		close(c->pidfd);
 	if (c->json_fd >= 0)
 		close(c->json_fd);
+	if (c->lifeline >= 0)
+		close(c->lifeline);
 	free(c);
 }
 

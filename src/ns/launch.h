@@ -28,6 +28,11 @@ struct sw_launch {
 
 	int go[2];  /* parent -> child: ids mapped, cgroup joined, go on */
 	int rep[2]; /* child -> parent: struct sw_report, or EOF at exec */
+	/* --die-with-parent with a PID 1: the launcher process keeps the write
+	 * end (in its sw_child) and PID 1 watches the read end. EOF means the
+	 * launcher process is gone; a thread exiting closes nothing, which is
+	 * why this replaces PR_SET_PDEATHSIG (it fires on thread exit). */
+	int life[2];
 
 	/* Where the command starts when --chdir is not given (bubblewrap):
 	 * the launcher's cwd if it exists inside, else $HOME, else /. */
@@ -38,6 +43,12 @@ struct sw_launch {
 /* clone.c */
 pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd,
 		  bool *into_cgroup);
+
+/* Does this launch use the lifeline (else PR_SET_PDEATHSIG)? */
+static inline bool sw_ns_uses_lifeline(const struct sw_launch *L)
+{
+	return L->spec->die_with_parent && L->pidns && !L->spec->as_pid_1;
+}
 
 /* child.c: never returns. */
 void sw_ns_child(const struct sw_launch *L) __attribute__((noreturn));

@@ -62,6 +62,7 @@ static void launch_free(struct sw_launch *L)
 {
 	close_pair(L->go);
 	close_pair(L->rep);
+	close_pair(L->life);
 	sw_mount_plan_free(L->mount);
 	sw_env_plan_free(L->env);
 	free(L->cwd);
@@ -73,7 +74,7 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 {
 	memset(L, 0, sizeof *L);
 	L->spec = s;
-	L->go[0] = L->go[1] = L->rep[0] = L->rep[1] = -1;
+	L->go[0] = L->go[1] = L->rep[0] = L->rep[1] = L->life[0] = L->life[1] = -1;
 	L->userns = sw_spec_wants_userns(s, geteuid());
 	L->pidns = (s->ns & SW_NS_PID) != 0;
 	L->flags = clone_flags(s, L->userns);
@@ -81,7 +82,8 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	int r = sw_mount_plan_new(s, &L->mount, err);
 	if (r == 0)
 		r = sw_env_plan_new(s, geteuid(), &L->env, err);
-	if (r == 0 && (pipe2(L->go, O_CLOEXEC) < 0 || pipe2(L->rep, O_CLOEXEC) < 0))
+	if (r == 0 && (pipe2(L->go, O_CLOEXEC) < 0 || pipe2(L->rep, O_CLOEXEC) < 0 ||
+		       (sw_ns_uses_lifeline(L) && pipe2(L->life, O_CLOEXEC) < 0)))
 		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
 	if (r == 0) {
 		L->cwd = get_current_dir_name();
@@ -147,9 +149,12 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 				    ? " — run `swrap doctor` to see what blocks user namespaces" : "");
 	c->pid = pid;
 	c->pidfd = pidfd;
+	c->lifeline = L->life[1]; /* held for as long as the handle lives */
 	close(L->go[0]);
 	close(L->rep[1]);
-	L->go[0] = L->rep[1] = -1;
+	if (L->life[0] >= 0)
+		close(L->life[0]);
+	L->go[0] = L->rep[1] = L->life[0] = L->life[1] = -1;
 	int r = release_child(L, c, into_cg, err);
 	if (r == 0)
 		r = hear_child(L, err);

@@ -125,7 +125,10 @@ void sw_run_env(enum sw_as as, const char *const *env, struct sw_run *r,
 		if (as == SW_AS_USER)
 			sw_drop_privileges();
 		for (; env && *env; env++)
-			putenv((char *)*env);
+			if (strchr(*env, '='))
+				putenv((char *)*env);
+			else
+				unsetenv(*env);
 		execv(argv[0], (char *const *)argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(125);

@@ -40,7 +40,8 @@ const char *sw_swrap(void);
 const char *sw_helper(const char *name);
 
 /* Runs argv (argv[0] is a path) as `as`, stdin from /dev/null, with extra
- * environment entries ("K=V", NULL-terminated, may be NULL) added to ours.
+ * environment entries ("K=V" sets, a bare "K" unsets; NULL-terminated, may
+ * be NULL) applied to ours.
  * Aborts the test when the run could not be started or took over 60 s. */
 void sw_run_env(enum sw_as as, const char *const *env, struct sw_run *r,
 		const char *const *argv);
