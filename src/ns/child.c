@@ -164,6 +164,10 @@ void sw_ns_child(const struct sw_launch *L)
 		close(L->life[1]);
 	if (s->die_with_parent && !sw_ns_uses_lifeline(L) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die(L, SW_STEP_PDEATHSIG, -1, errno);
+	int which;
+	int e = L->userns ? sw_ns_child_write_maps(L, &which) : 0;
+	if (e)
+		die(L, SW_STEP_IDMAP, which, e);
 	char go;
 	if (read(L->go[0], &go, 1) != 1)
 		_exit(1); /* the parent gave up: it reports why */

@@ -99,6 +99,9 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 			err->status = e == ENOENT ? 127 : 126;
 		return -e;
 	}
+	if (rep->step == SW_STEP_IDMAP && rep->index >= 0 && rep->index < 3)
+		return sw_error_set(err, e, "can't write %s of the new user namespace: %s",
+				    sw_ns_map_files[rep->index], strerror(e));
 	if (rep->step == SW_STEP_CHDIR)
 		return sw_error_set(err, e, "Can't chdir to %s: %s",
 				    spec->chdir ? spec->chdir : "/", strerror(e));

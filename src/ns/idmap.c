@@ -4,44 +4,57 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ns/launch.h"
 
-static int write_proc(pid_t pid, const char *file, const char *text, sw_error *err)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t n = strlen(text);
-	if (fd < 0 || write(fd, text, n) != (ssize_t)n) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return sw_error_set(err, e, "can't write %s of the new user namespace (\"%.*s\"): %s",
-				    file, (int)strcspn(text, "\n"), text, strerror(e));
-	}
-	close(fd);
-	return 0;
-}
+const char *const sw_ns_map_files[3] = { "setgroups", "uid_map", "gid_map" };
 
 /* One id inside maps to the caller's own id outside, as bubblewrap does:
- * that is all an unprivileged caller may map. setgroups must be denied
- * first, or the kernel refuses the gid map. */
-int sw_ns_write_maps(const struct sw_launch *L, pid_t pid, sw_error *err)
+ * that is all an unprivileged caller may map. */
+void sw_ns_prepare_maps(struct sw_launch *L)
 {
-	char map[64];
-	int r = write_proc(pid, "setgroups", "deny", err);
-	if (r == 0) {
-		snprintf(map, sizeof map, "%u %u 1\n", (unsigned)L->uid_in, (unsigned)L->uid_out);
-		r = write_proc(pid, "uid_map", map, err);
+	snprintf(L->uid_map, sizeof L->uid_map, "%u %u 1\n", (unsigned)L->uid_in, (unsigned)L->uid_out);
+	snprintf(L->gid_map, sizeof L->gid_map, "%u %u 1\n", (unsigned)L->gid_in, (unsigned)L->gid_out);
+}
+
+static int write_self(const char *file, const char *text)
+{
+	char path[64] = "/proc/self/";
+	size_t pl = strlen(path), fl = strlen(file), n = strlen(text);
+	memcpy(path + pl, file, fl + 1);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int e = write(fd, text, n) == (ssize_t)n ? 0 : errno;
+	close(fd);
+	return e;
+}
+
+/* The child maps itself: a process may map its own euid/egid in the user
+ * namespace it created. setgroups must be denied first, or the kernel
+ * refuses an unprivileged gid map. Runs in the child: syscalls only.
+ *
+ * A launcher that is not dumpable (it changed its uid, or set
+ * PR_SET_DUMPABLE 0) has children whose /proc files belong to the host's
+ * root, so neither it nor the child could write them: the child becomes
+ * dumpable for the three writes and then goes back. */
+int sw_ns_child_write_maps(const struct sw_launch *L, int *which)
+{
+	const char *text[3] = { "deny", L->uid_map, L->gid_map };
+	int dumpable = prctl(PR_GET_DUMPABLE);
+	if (dumpable == 0)
+		prctl(PR_SET_DUMPABLE, 1);
+	int e = 0;
+	for (int i = 0; i < 3 && !e; i++) {
+		e = write_self(sw_ns_map_files[i], text[i]);
+		*which = i;
 	}
-	if (r == 0) {
-		snprintf(map, sizeof map, "%u %u 1\n", (unsigned)L->gid_in, (unsigned)L->gid_out);
-		r = write_proc(pid, "gid_map", map, err);
-	}
-	return r;
+	if (dumpable == 0)
+		prctl(PR_SET_DUMPABLE, 0);
+	return e;
 }
 
 int sw_ns_differing(pid_t pid, const char *names[SW_NS_INFO_MAX],

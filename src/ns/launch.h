@@ -25,6 +25,8 @@ struct sw_launch {
 	bool userns, pidns;
 	uid_t uid_out, uid_in;
 	gid_t gid_out, gid_in;
+	/* "IN OUT 1\n": the child writes its own maps (see idmap.c). */
+	char uid_map[32], gid_map[32];
 
 	int go[2];  /* parent -> child: ids mapped, cgroup joined, go on */
 	int rep[2]; /* child -> parent: struct sw_report, or EOF at exec */
@@ -54,7 +56,10 @@ static inline bool sw_ns_uses_lifeline(const struct sw_launch *L)
 void sw_ns_child(const struct sw_launch *L) __attribute__((noreturn));
 
 /* idmap.c */
-int sw_ns_write_maps(const struct sw_launch *L, pid_t pid, sw_error *err);
+void sw_ns_prepare_maps(struct sw_launch *L);
+/* In the child: returns 0 or a positive errno; *which names the file. */
+int sw_ns_child_write_maps(const struct sw_launch *L, int *which);
+extern const char *const sw_ns_map_files[3];
 /* The namespaces of pid that differ from ours, as bubblewrap reports them:
  * names[i] / inode[i], returns the count. */
 int sw_ns_differing(pid_t pid, const char *names[SW_NS_INFO_MAX],

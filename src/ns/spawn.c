@@ -79,6 +79,7 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	L->pidns = (s->ns & SW_NS_PID) != 0;
 	L->flags = clone_flags(s, L->userns);
 	ids(L);
+	sw_ns_prepare_maps(L);
 	int r = sw_mount_plan_new(s, &L->mount, err);
 	if (r == 0)
 		r = sw_env_plan_new(s, geteuid(), &L->env, err);
@@ -114,13 +115,11 @@ static void kill_and_reap(pid_t pid)
 		;
 }
 
-/* After clone, before "go": maps, cgroup join, status fds. */
+/* After clone, before "go": cgroup join, status fds. */
 static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, sw_error *err)
 {
 	int r = 0;
-	if (L->userns)
-		r = sw_ns_write_maps(L, c->pid, err);
-	if (r == 0 && c->cg)
+	if (c->cg)
 		r = sw_cgroup_attach(c->cg, c->pid, into_cg, err);
 	if (r == 0)
 		sw_child_write_info(L->spec, c);
