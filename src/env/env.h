@@ -8,11 +8,13 @@
  * locks) and return 0 or -errno. ns/ calls them in this order:
  *
  *   sw_env_child_rlimits, sw_env_child_caps, sw_env_child_no_new_privs,
- *   sw_env_child_close_fds, (chdir), sw_env_child_seccomp, sw_env_child_exec
+ *   sw_env_child_close_fds, (chdir), sw_env_child_set_pwd,
+ *   sw_env_child_seccomp, sw_env_child_exec
  */
 #ifndef SW_ENV_H
 #define SW_ENV_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "spec/spec.h"
@@ -24,8 +26,18 @@ int sw_env_plan_new(const sw_spec *spec, uid_t caller_euid,
 		    struct sw_env_plan **out, sw_error *err);
 void sw_env_plan_free(struct sw_env_plan *plan);
 
-/* The command's environment, NULL-terminated (owned by the plan). */
+/* The command's environment, NULL-terminated (owned by the plan). As in
+ * bubblewrap it always holds PWD: see sw_env_child_set_pwd. */
 char *const *sw_env_plan_envp(const struct sw_env_plan *plan);
+/* HOME in the command's environment (NULL when unset): bubblewrap's cwd
+ * fallback when neither --chdir nor the launcher's cwd exists inside. */
+const char *sw_env_plan_home(const struct sw_env_plan *plan);
+/* Whether the jail gets its own user namespace. sw_env_plan_new guesses it
+ * from the spec (sw_spec_wants_userns, and SW_NS_USER_TRY when the kernel
+ * has user namespaces); ns/ calls this when it decided otherwise. The
+ * capability and rlimit rules depend on it. */
+int sw_env_plan_set_userns(struct sw_env_plan *plan, bool userns,
+			   sw_error *err);
 
 int sw_env_child_rlimits(const struct sw_env_plan *plan);
 int sw_env_child_caps(const struct sw_env_plan *plan);
@@ -33,6 +45,10 @@ int sw_env_child_no_new_privs(void);
 /* Marks every fd but 0-2, --keep-fd and --sync-fd close-on-exec. */
 int sw_env_child_close_fds(const struct sw_env_plan *plan);
 int sw_env_child_seccomp(const struct sw_env_plan *plan);
+/* Child, after the final chdir: records the cwd in the command's PWD, as
+ * bubblewrap does (setenv("PWD", new_cwd) just before execvp). Until it is
+ * called, PWD holds --chdir, or "/". -ENAMETOOLONG past PATH_MAX. */
+int sw_env_child_set_pwd(const struct sw_env_plan *plan, const char *cwd);
 /* execve argv[0] (or argv0 override) looked up in the jail's PATH, with the
  * plan's envp. Returns only on failure: -errno of the most telling error
  * (as execvp: EACCES wins over ENOENT). */

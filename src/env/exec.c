@@ -1,0 +1,82 @@
+/* exec.c — the child's last steps: no_new_privs, PWD, and execve with the
+ * program looked up in the jail's PATH exactly as glibc's execvp does
+ * (bubblewrap calls execvp after applying --setenv/--unsetenv to its own
+ * environment, so the lookup sees the jail's PATH, inside the new root).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "env/env_internal.h"
+
+int sw_env_child_no_new_privs(void)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int sw_env_child_set_pwd(const struct sw_env_plan *plan, const char *cwd)
+{
+	size_t n = strlen(cwd);
+	if (n >= SW_ENV_PWD_MAX - 4)
+		return -ENAMETOOLONG;
+	memcpy(plan->pwd_slot + 4, cwd, n + 1);
+	return 0;
+}
+
+static int try_exec(const struct sw_env_plan *plan, const char *path)
+{
+	execve(path, plan->argv, plan->envp);
+	return -errno;
+}
+
+/* Errors that mean "not here, try the next PATH entry" (as glibc). */
+static bool keep_looking(int e)
+{
+	return e == EACCES || e == ENOENT || e == ESTALE || e == ENOTDIR ||
+	       e == ENODEV || e == ETIMEDOUT;
+}
+
+/* Fills scratch with DIR/FILE (an empty DIR is the cwd: just FILE);
+ * false when it would not fit in PATH_MAX (glibc skips such entries). */
+static bool candidate(char *scratch, const char *dir, size_t dlen,
+		      const char *file, size_t flen)
+{
+	if (dlen + 1 + flen + 1 > PATH_MAX)
+		return false;
+	memcpy(scratch, dir, dlen);
+	if (dlen)
+		scratch[dlen++] = '/';
+	memcpy(scratch + dlen, file, flen + 1);
+	return true;
+}
+
+int sw_env_child_exec(const struct sw_env_plan *plan, const sw_spec *spec)
+{
+	(void)spec; /* everything needed was copied into the plan */
+	const char *file = plan->file;
+	if (!*file)
+		return -ENOENT;
+	if (strchr(file, '/'))
+		return try_exec(plan, file);
+	size_t flen = strlen(file);
+	if (flen > NAME_MAX)
+		return -ENAMETOOLONG;
+	bool eacces = false;
+	int last = -ENOENT;
+	for (const char *p = plan->path;;) {
+		const char *end = strchrnul(p, ':');
+		if (candidate(plan->scratch, p, (size_t)(end - p), file, flen)) {
+			last = try_exec(plan, plan->scratch);
+			if (!keep_looking(-last))
+				return last;
+			eacces |= last == -EACCES;
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return eacces ? -EACCES : last;
+}
