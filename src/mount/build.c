@@ -502,6 +502,19 @@ static int stage(struct ctx *c)
 	return c->root < 0 ? fail(c, SW_STEP_STAGING, errno) : 0;
 }
 
+/* A mount on the jail's / itself (--ro-bind / /) stacks over /newroot: the
+ * fd taken before still means the mount below, where later destinations
+ * would land unseen. So the root is looked up again after each step. */
+static int reopen_root(struct ctx *c)
+{
+	int fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(c, SW_STEP_STAGING, errno);
+	close(c->root);
+	c->root = fd;
+	return 0;
+}
+
 /* Drops the host's root and makes /newroot the root. */
 static int finish(struct ctx *c)
 {
@@ -522,7 +535,7 @@ int sw_mount_child_build(const struct sw_mount_plan *plan, struct sw_report *rep
 		return -1;
 	for (size_t i = 0; i < plan->n; i++) {
 		c.index = (int)i;
-		if (do_op(&c, &plan->ops[i]) < 0)
+		if (do_op(&c, &plan->ops[i]) < 0 || reopen_root(&c) < 0)
 			return -1;
 	}
 	return finish(&c);

@@ -52,21 +52,26 @@ static void block_on_fd(const struct sw_launch *L)
 			die(L, SW_STEP_BLOCK_FD, -1, errno);
 }
 
-/* --chdir must work; without it, bubblewrap's fallbacks, silently. */
+/* --chdir must work; without it, bubblewrap's fallbacks, silently: the
+ * launcher's cwd if it exists inside, else $HOME, else /. PWD follows. */
 static void change_dir(const struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
+	const char *home = sw_env_plan_home(L->env), *dir = "/";
 	if (s->chdir) {
 		if (chdir(s->chdir) < 0)
 			die(L, SW_STEP_CHDIR, -1, errno);
-		return;
-	}
-	if (L->cwd && chdir(L->cwd) == 0)
-		return;
-	if (L->home && chdir(L->home) == 0)
-		return;
-	if (chdir("/") < 0)
+		dir = s->chdir;
+	} else if (L->cwd && chdir(L->cwd) == 0) {
+		dir = L->cwd;
+	} else if (home && chdir(home) == 0) {
+		dir = home;
+	} else if (chdir("/") < 0) {
 		die(L, SW_STEP_CHDIR, -1, errno);
+	}
+	int r = sw_env_child_set_pwd(L->env, dir);
+	if (r < 0)
+		die(L, SW_STEP_CHDIR, -1, -r);
 }
 
 /* The command: session, process attributes, then exec. */
@@ -111,17 +116,20 @@ static int reap_all(pid_t cmd)
 	return code;
 }
 
-/* Everything but the lifeline: PID 1 holds no launcher fd (another jail's
- * lifeline above all, or that jail would never see its launcher die). */
-static void close_all_but(int keep)
+/* PID 1 holds no launcher fd but the lifeline and --sync-fd (another
+ * jail's lifeline above all, or that jail would never see its launcher
+ * die). keep[] is sorted, -1 entries ignored. */
+static void close_all_but(const int keep[2])
 {
-	if (keep < 0) {
-		syscall(SYS_close_range, 3U, ~0U, 0U);
-		return;
+	unsigned from = 3;
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if ((unsigned)keep[i] > from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+		from = (unsigned)keep[i] + 1;
 	}
-	if (keep > 3)
-		syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
-	syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
+	syscall(SYS_close_range, from, ~0U, 0U);
 }
 
 /* PID 1 of the jail: reaps every orphan, leaves with the command's status
@@ -132,8 +140,10 @@ static void close_all_but(int keep)
 static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cmd)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
+	int sync = L->spec->sync_fd;
+	int keep[2] = { life < sync ? life : sync, life < sync ? sync : life };
 	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
-	close_all_but(life);
+	close_all_but(keep);
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

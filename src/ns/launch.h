@@ -38,7 +38,7 @@ struct sw_launch {
 
 	/* Where the command starts when --chdir is not given (bubblewrap):
 	 * the launcher's cwd if it exists inside, else $HOME, else /. */
-	char *cwd, *home;
+	char *cwd;
 	sigset_t sigmask; /* the caller's mask, restored just before exec */
 };
 

@@ -40,15 +40,6 @@ static unsigned long clone_flags(const sw_spec *s, bool userns)
 	return f;
 }
 
-/* $HOME as the command will see it (bubblewrap's chdir fallback). */
-static char *final_home(const struct sw_env_plan *env)
-{
-	for (char *const *e = sw_env_plan_envp(env); *e; e++)
-		if (strncmp(*e, "HOME=", 5) == 0)
-			return strdup(*e + 5);
-	return NULL;
-}
-
 static void ids(struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
@@ -66,7 +57,6 @@ static void launch_free(struct sw_launch *L)
 	sw_mount_plan_free(L->mount);
 	sw_env_plan_free(L->env);
 	free(L->cwd);
-	free(L->home);
 }
 
 /* Everything the child will need, made before clone. */
@@ -88,7 +78,6 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
 	if (r == 0) {
 		L->cwd = get_current_dir_name();
-		L->home = final_home(L->env);
 	}
 	return r; /* on failure the caller's launch_free() cleans up */
 }

@@ -286,6 +286,23 @@ static void test_dev(void **state)
 	sw_run_free(&r);
 }
 
+/* Mounts after a bind onto the jail's / itself land on top of it, where
+ * the command sees them (not on the staging directory beneath). */
+static void test_mounts_over_root(void **state)
+{
+	const struct mode *m = MODE(state);
+	struct sw_run r;
+	char b[256];
+	sw_run_env(m->as, NULL, &r, L(sw_swrap(), "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--dir", "/tmp/x",
+				      "--dev-bind", "/dev/null", "/tmp/null", "--", sw_helper("jt"), "ls", "/tmp",
+				      "+", "fstype", "/tmp", "+", "rdwr", "/tmp/null"));
+	expect_ok(&r);
+	assert_string_equal(field(r.out, "ls", b, sizeof b), "null x");
+	assert_string_equal(field(r.out, "fstype", b, sizeof b), "tmpfs");
+	assert_string_equal(field(r.out, "rdwr", b, sizeof b), "ok");
+	sw_run_free(&r);
+}
+
 /* Runs swrap on a fresh pty (the launcher has a controlling terminal). */
 static void on_pty(const struct mode *m, const char *const *opts, char *out, size_t len)
 {
@@ -544,6 +561,7 @@ int main(void)
 		T(test_setuid_ignored, m_root),
 		ALL(test_root_contents),
 		ALL(test_dev),
+		ALL(test_mounts_over_root),
 		BOTH(test_new_session),
 		BOTH(test_die_with_parent),
 		ALL(test_exit_codes),

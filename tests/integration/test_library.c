@@ -20,83 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "swrap.h"
-
-static char helper_dir[4096];
-
-/* The smallest useful root: /usr, its links, the helpers at /h. */
-static sw_spec *mini_spec(const char *const *cmd, size_t n, bool die, bool detach)
-{
-	sw_spec *s = sw_spec_new();
-	sw_error e;
-	if (!s)
-		return NULL;
-	sw_spec_unshare(s, SW_NS_USER | SW_NS_PID | SW_NS_IPC | SW_NS_UTS);
-	int r = sw_spec_bind(s, SW_FS_RO_BIND, "/usr", "/usr", 0, &e);
-	r |= sw_spec_symlink(s, "usr/lib", "/lib", &e);
-	r |= sw_spec_symlink(s, "usr/lib64", "/lib64", &e);
-	r |= sw_spec_bind(s, SW_FS_RO_BIND, helper_dir, "/h", 0, &e);
-	r |= sw_spec_argv(s, n, cmd, &e);
-	sw_spec_die_with_parent(s, die);
-	sw_spec_detach(s, detach);
-	if (r) {
-		sw_spec_free(s);
-		return NULL;
-	}
-	return s;
-}
-
-/* Runs fn in a forked launcher as `as`; returns its exit status. */
-static int in_launcher(enum sw_as as, int (*fn)(void))
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int nul = open("/dev/null", O_WRONLY); /* the jails' chatter */
-		dup2(nul, 1);
-		if (as == SW_AS_USER)
-			sw_drop_privileges();
-		_exit(fn());
-	}
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-#define CHECK(cond, ...)                                                 \
-	do {                                                             \
-		if (!(cond)) {                                           \
-			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);  \
-			fprintf(stderr, __VA_ARGS__);                    \
-			fprintf(stderr, "\n");                           \
-			return 1;                                        \
-		}                                                        \
-	} while (0)
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t cap = 65536, n = 0;
-	char *b = malloc(cap);
-	while (b && (n += fread(b + n, 1, cap - n - 1, f)) == cap - 1) {
-		cap *= 2;
-		b = realloc(b, cap);
-	}
-	if (b)
-		b[n] = 0;
-	fclose(f);
-	return b;
-}
 
 /* One failing launch: it fails with want_status and a message containing
  * want_msg, and leaves no fd, child or mount. */
 static int fails_cleanly(sw_spec *s, int want_status, const char *want_msg)
 {
 	int fds = sw_count_fds();
-	char *mounts = slurp("/proc/self/mountinfo");
+	char *mounts = sw_slurp("/proc/self/mountinfo");
 	sw_error e = { 0 };
 	sw_child *c = NULL;
 	int r = sw_spawn(s, &c, &e);
@@ -105,7 +37,7 @@ static int fails_cleanly(sw_spec *s, int want_status, const char *want_msg)
 	CHECK(strstr(e.msg, want_msg), "message '%s' lacks '%s'", e.msg, want_msg);
 	CHECK(sw_count_fds() == fds, "fds: %d before, %d after", fds, sw_count_fds());
 	CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "a child is left");
-	char *after = slurp("/proc/self/mountinfo");
+	char *after = sw_slurp("/proc/self/mountinfo");
 	CHECK(mounts && after && strcmp(mounts, after) == 0, "the mount table changed");
 	free(mounts);
 	free(after);
@@ -116,17 +48,17 @@ static int scenario_failures(void)
 {
 	const char *ok[] = { "/h/jt", "exit", "0" };
 	const char *missing[] = { "/nonexist" };
-	sw_spec *s = mini_spec(ok, 3, false, false);
+	sw_spec *s = sw_mini_spec(ok, 3, false, false);
 	CHECK(s && sw_spec_bind(s, SW_FS_BIND, "/no/such/source", "/x", 0, NULL) == 0, "spec");
 	if (fails_cleanly(s, 0, "/no/such/source"))
 		return 1;
 	sw_spec_free(s);
-	s = mini_spec(ok, 3, false, false); /* fails in the child, after clone */
+	s = sw_mini_spec(ok, 3, false, false); /* fails in the child, after clone */
 	CHECK(s && sw_spec_chdir(s, "/no/such/dir", NULL) == 0, "spec");
 	if (fails_cleanly(s, 0, "/no/such/dir"))
 		return 1;
 	sw_spec_free(s);
-	s = mini_spec(missing, 1, false, false);
+	s = sw_mini_spec(missing, 1, false, false);
 	if (fails_cleanly(s, 127, "execvp /nonexist: No such file or directory"))
 		return 1;
 	sw_spec_free(s);
@@ -136,7 +68,7 @@ static int scenario_failures(void)
 /* 3.8: a failed launch leaves no mount, process or fd behind. */
 static void test_failures_leave_nothing(void **state)
 {
-	assert_int_equal(in_launcher(SW_AS(state), scenario_failures), 0);
+	assert_int_equal(sw_in_launcher(SW_AS(state), scenario_failures), 0);
 }
 
 /* ---- 7.1: 4 threads launch 500 jails while 8 threads allocate -------- */
@@ -173,7 +105,7 @@ static void *launcher(void *arg)
 	const char *cmd[] = { "/h/jt", "exit", "0" };
 	for (int i = 0; i < JAILS / LAUNCHERS; i++) {
 		slot[me].started = time(NULL);
-		sw_spec *s = mini_spec(cmd, 3, false, false);
+		sw_spec *s = sw_mini_spec(cmd, 3, false, false);
 		sw_child *c = NULL;
 		int code = -1;
 		if (s && sw_spawn(s, &c, NULL) == 0 && sw_child_wait(c, &code, NULL) == 0 && code == 0)
@@ -229,28 +161,15 @@ static int scenario_storm(void)
 
 static void test_threaded_storm(void **state)
 {
-	assert_int_equal(in_launcher(SW_AS(state), scenario_storm), 0);
+	assert_int_equal(sw_in_launcher(SW_AS(state), scenario_storm), 0);
 }
 
 /* ---- 7.2: the lifeline ----------------------------------------------- */
 
-static bool alive(pid_t pid)
-{
-	char p[64], buf[512];
-	snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(p, "r");
-	if (!f)
-		return false;
-	bool ok = fgets(buf, sizeof buf, f) != NULL;
-	fclose(f);
-	const char *s = ok ? strrchr(buf, ')') : NULL;
-	return s && s[2] != 'Z' && s[2] != 'X';
-}
-
 static void *spawn_and_exit(void *out)
 {
 	const char *cmd[] = { "/h/jt", "sleep", "60" };
-	sw_spec *s = mini_spec(cmd, 3, true, false);
+	sw_spec *s = sw_mini_spec(cmd, 3, true, false);
 	sw_child *c = NULL;
 	if (s && sw_spawn(s, &c, NULL) < 0)
 		c = NULL;
@@ -267,7 +186,7 @@ static int scenario_thread_exits(void)
 	pthread_join(t, NULL);
 	CHECK(c, "spawn failed");
 	usleep(300 * 1000);
-	CHECK(alive(sw_child_pid(c)), "the jail died with its spawning thread");
+	CHECK(sw_alive(sw_child_pid(c)), "the jail died with its spawning thread");
 	int code;
 	CHECK(sw_child_kill(c, SIGKILL, NULL) == 0 && sw_child_wait(c, &code, NULL) == 0, "kill");
 	CHECK(code == 137, "exit %d", code);
@@ -277,7 +196,7 @@ static int scenario_thread_exits(void)
 
 static void test_lifeline_thread_exit(void **state)
 {
-	assert_int_equal(in_launcher(SW_AS(state), scenario_thread_exits), 0);
+	assert_int_equal(sw_in_launcher(SW_AS(state), scenario_thread_exits), 0);
 }
 
 static int lifeline_pipe = -1;
@@ -318,16 +237,16 @@ static void test_lifeline_launcher_killed(void **state)
 	usleep(200 * 1000);
 	char kids[64];
 	snprintf(kids, sizeof kids, "/proc/%d/task/%d/children", (int)jail, (int)jail);
-	char *k = slurp(kids);
+	char *k = sw_slurp(kids);
 	assert_non_null(k);
 	pid_t cmd = atoi(k); /* the command under PID 1 */
 	free(k);
-	assert_true(cmd > 0 && alive(jail) && alive(cmd));
+	assert_true(cmd > 0 && sw_alive(jail) && sw_alive(cmd));
 	kill(launcher, SIGKILL);
 	waitpid(launcher, NULL, 0);
 	usleep(1000 * 1000);
-	assert_false(alive(jail));
-	assert_false(alive(cmd));
+	assert_false(sw_alive(jail));
+	assert_false(sw_alive(cmd));
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 }
@@ -346,7 +265,7 @@ static void *kill_and_reap(void *arg)
 static int scenario_detached(void)
 {
 	const char *cmd[] = { "/h/jt", "sleep", "60" };
-	sw_spec *s = mini_spec(cmd, 3, false, true);
+	sw_spec *s = sw_mini_spec(cmd, 3, false, true);
 	sw_child *c = NULL;
 	CHECK(s && sw_spawn(s, &c, NULL) == 0, "spawn");
 	CHECK(sw_child_pidfd(c) >= 0 && sw_child_pid(c) > 0, "pid %d pidfd %d",
@@ -364,13 +283,11 @@ static int scenario_detached(void)
 
 static void test_detached_across_threads(void **state)
 {
-	assert_int_equal(in_launcher(SW_AS(state), scenario_detached), 0);
+	assert_int_equal(sw_in_launcher(SW_AS(state), scenario_detached), 0);
 }
 
 int main(void)
 {
-	snprintf(helper_dir, sizeof helper_dir, "%s", sw_helper("jt"));
-	*strrchr(helper_dir, '/') = 0;
 	const struct CMUnitTest tests[] = {
 		SW_BOTH(test_failures_leave_nothing),
 		SW_BOTH(test_threaded_storm),
