@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,7 +74,10 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	int r = sw_mount_plan_new(s, &L->mount, err);
 	if (r == 0)
 		r = sw_env_plan_new(s, geteuid(), &L->env, err);
-	if (r == 0 && (pipe2(L->go, O_CLOEXEC) < 0 || pipe2(L->rep, O_CLOEXEC) < 0 ||
+	/* "go" is a socket so the parent can send with MSG_NOSIGNAL: a child
+	 * that died early must not kill the launcher with SIGPIPE. */
+	if (r == 0 && (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, L->go) < 0 ||
+		       pipe2(L->rep, O_CLOEXEC) < 0 ||
 		       (sw_ns_uses_lifeline(L) && pipe2(L->life, O_CLOEXEC) < 0)))
 		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
 	if (r == 0) {
@@ -112,8 +116,9 @@ static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, 
 		r = sw_cgroup_attach(c->cg, c->pid, into_cg, err);
 	if (r == 0)
 		sw_child_write_info(L->spec, c);
-	if (r == 0 && write(L->go[1], "g", 1) != 1)
-		r = sw_error_set(err, errno, "can't release the jail: %s", strerror(errno));
+	if (r == 0 && send(L->go[1], "g", 1, MSG_NOSIGNAL) != 1)
+		r = sw_error_set(err, errno, "the jail's setup ended before it was released: %s",
+				 strerror(errno));
 	close(L->go[1]);
 	L->go[1] = -1;
 	return r;
@@ -144,8 +149,14 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 		close(L->life[0]);
 	L->go[0] = L->rep[1] = L->life[0] = L->life[1] = -1;
 	int r = release_child(L, c, into_cg, err);
-	if (r == 0)
-		r = hear_child(L, err);
+	/* The child's own report wins: if it failed first (it may have died
+	 * before it was released), the parent's error is only the echo. */
+	sw_error child_err = { 0 };
+	int cr = hear_child(L, r < 0 ? &child_err : err);
+	if (r < 0 && cr < 0 && err)
+		*err = child_err;
+	if (r == 0 || cr < 0)
+		r = cr;
 	if (r < 0)
 		kill_and_reap(pid);
 	return r;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -13,14 +14,23 @@
 #include <unistd.h>
 
 static volatile long target, count;
-static volatile bool armed, fired;
+static volatile bool armed;
 static volatile int report_fd = -1;
+/* Shared by the launcher and the jail's processes (a MAP_SHARED page
+ * survives clone): one fault per launch, in whichever process gets there
+ * first. The counters themselves are per process. */
+static volatile int *fired_any;
 
 void fault_arm(long n, int exec_report)
 {
+	if (!fired_any) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		fired_any = p == MAP_FAILED ? NULL : p;
+	}
 	target = n;
 	count = 0;
-	fired = false;
+	if (fired_any)
+		*fired_any = 0;
 	report_fd = exec_report;
 	armed = true;
 }
@@ -33,7 +43,7 @@ long fault_disarm(void)
 
 bool fault_fired(void)
 {
-	return fired;
+	return fired_any && *fired_any;
 }
 
 /* true: this call must fail. */
@@ -41,8 +51,8 @@ static bool hit(void)
 {
 	if (!armed)
 		return false;
-	if (++count == target) {
-		fired = true;
+	if (++count == target && fired_any &&
+	    __atomic_exchange_n(fired_any, 1, __ATOMIC_SEQ_CST) == 0) {
 		errno = EIO;
 		return true;
 	}

@@ -109,6 +109,8 @@ static int sweep(void)
 	long parent, child;
 	if (count_clean_run(s, &parent, &child))
 		return 1;
+	if (getenv("FAULT_DEBUG"))
+		fprintf(stderr, "clean run: parent %ld, child %ld calls\n", parent, child);
 	long last = parent > child ? parent : child;
 	char *mounts = sw_slurp("/proc/self/mountinfo");
 	int fds = sw_count_fds(), failed = 0;
