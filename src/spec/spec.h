@@ -113,4 +113,39 @@ bool sw_spec_wants_userns(const sw_spec *spec, uid_t caller_euid);
 bool sw_spec_rlimit_get(const sw_spec *spec, int resource,
 			struct sw_rlimit *out);
 
+/* ---- added by the spec module: shared checks and name tables ---------- */
+
+/* Largest --size bubblewrap accepts for a tmpfs (SIZE_MAX >> 1). */
+#define SW_TMPFS_SIZE_MAX ((uint64_t)(SIZE_MAX >> 1))
+
+/* A destination inside the jail: non-empty and absolute. what names the
+ * role in the message ("destination", "path"). */
+int sw_spec_check_dest(const char *dest, const char *what, sw_error *err);
+/* [A-Za-z0-9._-]{1,64}, not "." or "..". */
+int sw_spec_check_cgroup_id(const char *id, sw_error *err);
+/* Names of [A-Za-z0-9._-] (not "." or "..") joined by slashes, which may
+ * also lead, trail or repeat; at most SW_CGROUP_PARENT_MAX characters and
+ * SW_CGROUP_PARENT_DEPTH names (src/cgroup's own limits). */
+#define SW_CGROUP_PARENT_MAX 256
+#define SW_CGROUP_PARENT_DEPTH 31
+int sw_spec_check_cgroup_parent(const char *parent, sw_error *err);
+/* An environment variable name: non-empty, no '='. */
+int sw_spec_check_env_name(const char *name, sw_error *err);
+/* The range the kernel takes for one cgroup limit (0 is never allowed). */
+int sw_spec_check_limit(enum sw_limit which, uint64_t value, sw_error *err);
+
+/* The rlimits swrap knows: NOFILE FSIZE NPROC AS CPU CORE MEMLOCK STACK.
+ * by_name takes any case, with or without "RLIMIT_"; -1 when unknown. */
+int sw_spec_rlimit_by_name(const char *name);
+const char *sw_spec_rlimit_name(int resource); /* "NOFILE"; NULL unknown */
+bool sw_spec_rlimit_in_bytes(int resource);     /* FSIZE AS CORE ... */
+
+/* A capability name as sw_spec_cap takes it: *cap is the CAP_* number, or
+ * -1 for "ALL". */
+int sw_spec_cap_parse(const char *name, int *cap, sw_error *err);
+
+/* realloc(arr) for n + 1 elements, the last one zeroed; NULL when out of
+ * memory (arr is then untouched). */
+void *sw_spec_grow(void *arr, size_t n, size_t elem);
+
 #endif

@@ -1,0 +1,131 @@
+/* main.c — the swrap command.
+ *
+ * Parses the command line into a spec (src/compat), then does one of:
+ * print help or version, print the equivalent bwrap command line, kill a
+ * jail's cgroup, run the doctor, or launch. Only this folder prints and
+ * chooses exit codes: a setup error is one "swrap: ..." line on stderr and
+ * exit status 1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "compat/compat.h"
+
+static int fail(const char *msg)
+{
+	fprintf(stderr, "swrap: %s\n", msg);
+	return 1;
+}
+
+/* swrap gets its power from user namespaces, never from a setuid bit: a
+ * setuid swrap would let any user bind anything anywhere. */
+static int refuse_setid(void)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	char why[200];
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return fail("refusing to run setuid/setgid: can't read ids");
+	if (ru == eu && rg == eg)
+		return 0;
+	snprintf(why, sizeof why, "refusing to run setuid/setgid: real "
+		 "uid/gid %u/%u but effective %u/%u; swrap needs no privileges "
+		 "of its own (chmod u-s,g-s)", (unsigned)ru, (unsigned)rg,
+		 (unsigned)eu, (unsigned)eg);
+	return fail(why);
+}
+
+/* Writes all of buf to stdout; false on a write error. */
+static bool out(const void *buf, size_t n)
+{
+	return fwrite(buf, 1, n, stdout) == n;
+}
+
+static int emit_bwrap(const sw_spec *spec, bool nul)
+{
+	char **argv, **unrep;
+	size_t argc;
+	sw_error err = { 0 };
+	if (sw_compat_emit(spec, &argv, &argc, &unrep, &err) < 0)
+		return fail(err.msg);
+	bool ok = true;
+	if (nul) {
+		for (size_t i = 0; i < argc; i++)
+			ok = ok && out(argv[i], strlen(argv[i]) + 1);
+	} else {
+		char *line = sw_compat_shell_join(argv, argc);
+		ok = line && out(line, strlen(line)) && out("\n", 1);
+		free(line);
+	}
+	ok = fflush(stdout) == 0 && ok;
+	for (size_t i = 0; unrep[i]; i++)
+		fprintf(stderr, "swrap: not representable in bwrap: %s\n",
+			unrep[i]);
+	sw_compat_strv_free(argv);
+	sw_compat_strv_free(unrep);
+	return ok ? 0 : fail("can't write to stdout");
+}
+
+static int print_help(void)
+{
+	char *text = sw_compat_help();
+	if (!text)
+		return fail("out of memory");
+	bool ok = out(text, strlen(text)) && fflush(stdout) == 0;
+	free(text);
+	return ok ? 0 : fail("can't write to stdout");
+}
+
+static int kill_cgroup(const struct sw_cli_opts *cli, const sw_spec *spec)
+{
+	sw_error err = { 0 };
+	if (spec->argc)
+		return fail("--kill-cgroup runs no command: drop the command");
+	if (sw_cgroup_kill(cli->kill_cgroup, cli->cgroup_parent, &err) < 0)
+		return fail(err.msg);
+	return 0;
+}
+
+/* What the parsed command line asks for. */
+static int dispatch(const struct sw_cli_opts *cli, sw_spec *spec)
+{
+	sw_error err = { 0 };
+	if (cli->help)
+		return print_help();
+	if (cli->version) {
+		printf("swrap %s\n", SWRAP_VERSION);
+		return fflush(stdout) == 0 ? 0 : fail("can't write to stdout");
+	}
+	if (cli->kill_cgroup)
+		return kill_cgroup(cli, spec);
+	if (sw_spec_validate(spec, &err) < 0)
+		return fail(err.msg);
+	if (cli->emit)
+		return emit_bwrap(spec, cli->emit_nul);
+	return sw_cli_launch(spec);
+}
+
+int main(int argc, char **argv)
+{
+	if (refuse_setid())
+		return 1;
+	if (argc > 1 && strcmp(argv[1], "doctor") == 0)
+		return sw_cli_doctor(argc - 1, argv + 1);
+	struct sw_cli_opts cli = {
+		.host_root = getenv("SWRAP_HOST_ROOT"),
+		.rust_log = getenv("RUST_LOG"),
+		.rust_backtrace = getenv("RUST_BACKTRACE"),
+	};
+	sw_spec *spec = NULL;
+	sw_error err = { 0 };
+	if (sw_compat_parse(argc, argv, &spec, &cli, &err) < 0)
+		return fail(err.msg);
+	int code = dispatch(&cli, spec);
+	sw_cli_opts_free(&cli);
+	sw_spec_free(spec);
+	return code;
+}

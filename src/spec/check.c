@@ -1,0 +1,156 @@
+/* check.c — checks of single values and the name tables, shared by the
+ * builders (which refuse early, naming the value) and by validate.c (which
+ * re-checks a whole spec, since C callers may have filled one by hand). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+
+#include "spec/spec.h"
+
+int sw_spec_check_dest(const char *dest, const char *what, sw_error *err)
+{
+	/* bubblewrap takes relative destinations as relative to the new
+	 * root; we refuse them, since they are almost always a mistake. */
+	if (!dest || !*dest)
+		return sw_error_set(err, EINVAL, "empty %s", what);
+	if (dest[0] != '/')
+		return sw_error_set(err, EINVAL, "%s \"%s\" is not absolute",
+				    what, dest);
+	return 0;
+}
+
+static bool id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+/* A name that is safe as one directory: no '/', not "." or "..". */
+static bool is_name(const char *s, size_t len)
+{
+	if (len == 0 || (len == 1 && s[0] == '.') ||
+	    (len == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!id_char(s[i]))
+			return false;
+	return true;
+}
+
+int sw_spec_check_cgroup_id(const char *id, sw_error *err)
+{
+	if (!id || !*id)
+		return sw_error_set(err, EINVAL, "empty cgroup id");
+	if (strlen(id) > SW_CGROUP_ID_MAX)
+		return sw_error_set(err, EINVAL,
+				    "cgroup id \"%s\" is over %d characters",
+				    id, SW_CGROUP_ID_MAX);
+	if (!is_name(id, strlen(id)))
+		return sw_error_set(err, EINVAL,
+				    "cgroup id \"%s\" must be [A-Za-z0-9._-] "
+				    "only, and not \".\" or \"..\"", id);
+	return 0;
+}
+
+/* The same rules as src/cgroup applies: relative to the hierarchy root,
+ * slashes around and between the names are free. */
+int sw_spec_check_cgroup_parent(const char *parent, sw_error *err)
+{
+	if (!parent || strlen(parent) > SW_CGROUP_PARENT_MAX)
+		return sw_error_set(err, EINVAL, "cgroup parent \"%s\" is over "
+				    "%d characters", parent ? parent : "",
+				    SW_CGROUP_PARENT_MAX);
+	unsigned depth = 0;
+	for (const char *p = parent + strspn(parent, "/"); *p;) {
+		size_t len = strcspn(p, "/");
+		if (!is_name(p, len))
+			return sw_error_set(err, EINVAL, "cgroup parent \"%s\": "
+					    "each name must be [A-Za-z0-9._-] "
+					    "only, and not \".\" or \"..\"",
+					    parent);
+		if (++depth > SW_CGROUP_PARENT_DEPTH)
+			return sw_error_set(err, EINVAL, "cgroup parent \"%s\" "
+					    "is over %d levels deep", parent,
+					    SW_CGROUP_PARENT_DEPTH);
+		p += len;
+		p += strspn(p, "/");
+	}
+	if (depth == 0)
+		return sw_error_set(err, EINVAL, "cgroup parent \"%s\" names "
+				    "no directory", parent);
+	return 0;
+}
+
+int sw_spec_check_env_name(const char *name, sw_error *err)
+{
+	if (!name || !*name)
+		return sw_error_set(err, EINVAL,
+				    "empty environment variable name");
+	if (strchr(name, '='))
+		return sw_error_set(err, EINVAL,
+				    "environment variable name \"%s\" has '='",
+				    name);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int resource;
+	bool bytes;
+} rlimits[] = {
+	{ "NOFILE", RLIMIT_NOFILE, false }, { "FSIZE", RLIMIT_FSIZE, true },
+	{ "NPROC", RLIMIT_NPROC, false },   { "AS", RLIMIT_AS, true },
+	{ "CPU", RLIMIT_CPU, false },       { "CORE", RLIMIT_CORE, true },
+	{ "MEMLOCK", RLIMIT_MEMLOCK, true }, { "STACK", RLIMIT_STACK, true },
+};
+#define N_RLIMITS (sizeof rlimits / sizeof *rlimits)
+
+int sw_spec_rlimit_by_name(const char *name)
+{
+	if (name && strncasecmp(name, "RLIMIT_", 7) == 0)
+		name += 7;
+	for (size_t i = 0; name && i < N_RLIMITS; i++)
+		if (strcasecmp(name, rlimits[i].name) == 0)
+			return rlimits[i].resource;
+	return -1;
+}
+
+const char *sw_spec_rlimit_name(int resource)
+{
+	for (size_t i = 0; i < N_RLIMITS; i++)
+		if (rlimits[i].resource == resource)
+			return rlimits[i].name;
+	return NULL;
+}
+
+bool sw_spec_rlimit_in_bytes(int resource)
+{
+	for (size_t i = 0; i < N_RLIMITS; i++)
+		if (rlimits[i].resource == resource)
+			return rlimits[i].bytes;
+	return false;
+}
+
+int sw_spec_cap_parse(const char *name, int *cap, sw_error *err)
+{
+	if (!name || !*name)
+		return sw_error_set(err, EINVAL, "empty capability name");
+	if (strcasecmp(name, "ALL") == 0 || strcasecmp(name, "CAP_ALL") == 0) {
+		*cap = -1;
+		return 0;
+	}
+	/* libcap wants the CAP_ prefix (any case); we also take it bare. */
+	char buf[64] = "cap_";
+	bool prefixed = strncasecmp(name, "cap_", 4) == 0;
+	if (strlen(name) + 5 > sizeof buf)
+		return sw_error_set(err, EINVAL, "unknown capability %s", name);
+	strcpy(prefixed ? buf : buf + 4, name);
+	cap_value_t v;
+	if (cap_from_name(buf, &v) < 0 || v < 0 || v > 63)
+		return sw_error_set(err, EINVAL, "unknown capability %s", name);
+	*cap = (int)v;
+	return 0;
+}

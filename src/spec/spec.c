@@ -1,0 +1,359 @@
+/* spec.c — the spec's life cycle and its builders for the filesystem, the
+ * environment and the process. Pure data: no system calls.
+ *
+ * Every builder checks what it can see alone (an absolute destination, a
+ * mode in range) and names the value it refused; checks that involve
+ * several options live in validate.c. A failing builder leaves the spec as
+ * it was.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/spec.h"
+
+int sw_error_set(sw_error *err, int code, const char *fmt, ...)
+{
+	/* Accept either sign: callers pass errno values, -errno results. */
+	if (code < 0)
+		code = -code;
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+		err->code = -code;
+		err->status = 0; /* the launcher sets it after, for exec */
+	}
+	return -code;
+}
+
+static int oom(sw_error *err)
+{
+	return sw_error_set(err, ENOMEM, "out of memory");
+}
+
+/* realloc for one more element, zeroed, at index n; NULL when out of
+ * memory (arr is then untouched). The caller stores the result. */
+void *sw_spec_grow(void *arr, size_t n, size_t elem)
+{
+	char *p = realloc(arr, (n + 1) * elem);
+	if (p)
+		memset(p + n * elem, 0, elem);
+	return p;
+}
+
+sw_spec *sw_spec_new(void)
+{
+	sw_spec *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->uid = s->gid = SW_UNSET_ID;
+	s->seccomp_fd = SW_NO_FD;
+	s->info_fd = s->json_status_fd = SW_NO_FD;
+	s->block_fd = s->sync_fd = SW_NO_FD;
+	return s;
+}
+
+static void free_argv(sw_spec *s)
+{
+	for (size_t i = 0; i < s->argc; i++)
+		free(s->argv[i]);
+	free(s->argv);
+	s->argv = NULL;
+	s->argc = 0;
+}
+
+void sw_spec_free(sw_spec *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nfs; i++) {
+		free(s->fs[i].src);
+		free(s->fs[i].dest);
+	}
+	for (size_t i = 0; i < s->nenv; i++) {
+		free(s->env[i].name);
+		free(s->env[i].value);
+	}
+	free(s->fs);
+	free(s->env);
+	free_argv(s);
+	free(s->argv0);
+	free(s->chdir);
+	free(s->hostname);
+	free(s->caps);
+	free(s->add_seccomp_fds);
+	free(s->seccomp_profile);
+	free(s->keep_fds);
+	free(s->rlimits);
+	free(s->cgroup_id);
+	free(s->cgroup_parent);
+	free(s);
+}
+
+void sw_spec_unshare(sw_spec *s, unsigned ns)
+{
+	s->ns |= ns;
+}
+
+void sw_spec_share(sw_spec *s, unsigned ns)
+{
+	s->ns &= ~ns;
+}
+
+/* ---- the filesystem --------------------------------------------------- */
+
+/* Appends an operation owning copies of src (may be NULL) and dest. */
+static int add_fsop(sw_spec *s, const struct sw_fsop *tmpl, sw_error *err)
+{
+	char *src = tmpl->src ? strdup(tmpl->src) : NULL;
+	char *dest = strdup(tmpl->dest);
+	struct sw_fsop *fs = NULL;
+	if ((!tmpl->src || src) && dest)
+		fs = sw_spec_grow(s->fs, s->nfs, sizeof *fs);
+	if (!fs) {
+		free(src);
+		free(dest);
+		return oom(err);
+	}
+	s->fs = fs;
+	struct sw_fsop *op = &fs[s->nfs++];
+	*op = *tmpl;
+	op->src = src;
+	op->dest = dest;
+	return 0;
+}
+
+static int check_mode(int mode, sw_error *err)
+{
+	if (mode < 0 || mode > 07777)
+		return sw_error_set(err, EINVAL, "mode %o is not <= 07777",
+				    (unsigned)mode);
+	return 0;
+}
+
+/* SW_MODE_DEFAULT means 0755, as bubblewrap. */
+static int mode_or_default(int mode, mode_t *out, sw_error *err)
+{
+	if (mode == SW_MODE_DEFAULT)
+		mode = 0755;
+	*out = (mode_t)mode;
+	return check_mode(mode, err);
+}
+
+int sw_spec_bind(sw_spec *s, enum sw_fs_kind kind, const char *src,
+		 const char *dest, unsigned flags, sw_error *err)
+{
+	if (kind != SW_FS_BIND && kind != SW_FS_RO_BIND &&
+	    kind != SW_FS_DEV_BIND)
+		return sw_error_set(err, EINVAL, "not a bind kind: %d", kind);
+	if (flags & ~SW_BIND_TRY)
+		return sw_error_set(err, EINVAL, "unknown bind flags %#x", flags);
+	if (!src || !*src)
+		return sw_error_set(err, EINVAL, "empty source");
+	int r = sw_spec_check_dest(dest, "destination", err);
+	if (r < 0)
+		return r;
+	struct sw_fsop op = { .kind = kind, .flags = flags, .src = (char *)src,
+			      .dest = (char *)dest };
+	return add_fsop(s, &op, err);
+}
+
+int sw_spec_mount(sw_spec *s, enum sw_fs_kind kind, const char *dest,
+		  sw_error *err)
+{
+	if (kind != SW_FS_REMOUNT_RO && kind != SW_FS_PROC &&
+	    kind != SW_FS_DEV && kind != SW_FS_MQUEUE)
+		return sw_error_set(err, EINVAL, "not a mount kind: %d", kind);
+	int r = sw_spec_check_dest(dest, "destination", err);
+	if (r < 0)
+		return r;
+	struct sw_fsop op = { .kind = kind, .dest = (char *)dest };
+	return add_fsop(s, &op, err);
+}
+
+int sw_spec_tmpfs(sw_spec *s, const char *dest, int mode, uint64_t size,
+		  sw_error *err)
+{
+	struct sw_fsop op = { .kind = SW_FS_TMPFS, .dest = (char *)dest,
+			      .size = size };
+	int r = sw_spec_check_dest(dest, "destination", err);
+	if (r == 0)
+		r = mode_or_default(mode, &op.mode, err);
+	if (r == 0 && size > SW_TMPFS_SIZE_MAX)
+		r = sw_error_set(err, ERANGE, "tmpfs size %llu is over %llu",
+				 (unsigned long long)size,
+				 (unsigned long long)SW_TMPFS_SIZE_MAX);
+	return r < 0 ? r : add_fsop(s, &op, err);
+}
+
+int sw_spec_dir(sw_spec *s, const char *dest, int mode, sw_error *err)
+{
+	struct sw_fsop op = { .kind = SW_FS_DIR, .dest = (char *)dest };
+	int r = sw_spec_check_dest(dest, "destination", err);
+	if (r == 0)
+		r = mode_or_default(mode, &op.mode, err);
+	return r < 0 ? r : add_fsop(s, &op, err);
+}
+
+int sw_spec_symlink(sw_spec *s, const char *target, const char *dest,
+		    sw_error *err)
+{
+	if (!target || !*target)
+		return sw_error_set(err, EINVAL, "empty symlink target");
+	int r = sw_spec_check_dest(dest, "destination", err);
+	if (r < 0)
+		return r;
+	struct sw_fsop op = { .kind = SW_FS_SYMLINK, .src = (char *)target,
+			      .dest = (char *)dest };
+	return add_fsop(s, &op, err);
+}
+
+int sw_spec_chmod(sw_spec *s, const char *path, int mode, sw_error *err)
+{
+	int r = sw_spec_check_dest(path, "path", err);
+	if (r == 0)
+		r = check_mode(mode, err);
+	if (r < 0)
+		return r;
+	struct sw_fsop op = { .kind = SW_FS_CHMOD, .dest = (char *)path,
+			      .mode = (mode_t)mode };
+	return add_fsop(s, &op, err);
+}
+
+/* ---- the environment -------------------------------------------------- */
+
+static int add_envop(sw_spec *s, enum sw_envop_kind kind, const char *name,
+		     const char *value, sw_error *err)
+{
+	char *n = name ? strdup(name) : NULL;
+	char *v = value ? strdup(value) : NULL;
+	struct sw_envop *env = NULL;
+	if ((!name || n) && (!value || v))
+		env = sw_spec_grow(s->env, s->nenv, sizeof *env);
+	if (!env) {
+		free(n);
+		free(v);
+		return oom(err);
+	}
+	s->env = env;
+	env[s->nenv++] = (struct sw_envop){ .kind = kind, .name = n,
+					    .value = v };
+	return 0;
+}
+
+int sw_spec_clearenv(sw_spec *s, sw_error *err)
+{
+	return add_envop(s, SW_ENV_CLEAR, NULL, NULL, err);
+}
+
+int sw_spec_setenv(sw_spec *s, const char *name, const char *value,
+		   sw_error *err)
+{
+	int r = sw_spec_check_env_name(name, err);
+	if (r == 0 && !value)
+		r = sw_error_set(err, EINVAL, "no value for %s", name);
+	return r < 0 ? r : add_envop(s, SW_ENV_SET, name, value, err);
+}
+
+int sw_spec_unsetenv(sw_spec *s, const char *name, sw_error *err)
+{
+	int r = sw_spec_check_env_name(name, err);
+	return r < 0 ? r : add_envop(s, SW_ENV_UNSET, name, NULL, err);
+}
+
+/* ---- the process ------------------------------------------------------ */
+
+int sw_spec_argv(sw_spec *s, size_t argc, const char *const *argv,
+		 sw_error *err)
+{
+	if (argc == 0 || !argv || !argv[0])
+		return sw_error_set(err, EINVAL, "no command given");
+	if (!*argv[0])
+		return sw_error_set(err, EINVAL, "empty command name");
+	char **v = calloc(argc + 1, sizeof *v);
+	if (!v)
+		return oom(err);
+	for (size_t i = 0; i < argc; i++) {
+		v[i] = strdup(argv[i] ? argv[i] : "");
+		if (!v[i]) {
+			while (i--)
+				free(v[i]);
+			free(v);
+			return oom(err);
+		}
+	}
+	free_argv(s);
+	s->argv = v;
+	s->argc = argc;
+	return 0;
+}
+
+/* Replaces *slot with a copy of value (last one wins). */
+static int set_string(char **slot, const char *value, sw_error *err)
+{
+	char *c = strdup(value);
+	if (!c)
+		return oom(err);
+	free(*slot);
+	*slot = c;
+	return 0;
+}
+
+int sw_spec_argv0(sw_spec *s, const char *argv0, sw_error *err)
+{
+	if (!argv0)
+		return sw_error_set(err, EINVAL, "no argv0");
+	return set_string(&s->argv0, argv0, err);
+}
+
+int sw_spec_chdir(sw_spec *s, const char *dir, sw_error *err)
+{
+	if (!dir || !*dir)
+		return sw_error_set(err, EINVAL, "empty directory");
+	return set_string(&s->chdir, dir, err);
+}
+
+int sw_spec_hostname(sw_spec *s, const char *name, sw_error *err)
+{
+	/* 64: the kernel's limit for the UTS nodename. */
+	if (!name || !*name)
+		return sw_error_set(err, EINVAL, "empty hostname");
+	if (strlen(name) > 64)
+		return sw_error_set(err, EINVAL,
+				    "hostname \"%s\" is over 64 characters", name);
+	return set_string(&s->hostname, name, err);
+}
+
+void sw_spec_uid(sw_spec *s, uid_t uid)
+{
+	s->uid = uid;
+}
+
+void sw_spec_gid(sw_spec *s, gid_t gid)
+{
+	s->gid = gid;
+}
+
+void sw_spec_new_session(sw_spec *s, bool on)
+{
+	s->new_session = on;
+}
+
+void sw_spec_die_with_parent(sw_spec *s, bool on)
+{
+	s->die_with_parent = on;
+}
+
+void sw_spec_as_pid_1(sw_spec *s, bool on)
+{
+	s->as_pid_1 = on;
+}
+
+void sw_spec_detach(sw_spec *s, bool on)
+{
+	s->detach = on;
+}
