@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -29,6 +28,7 @@ struct pf_ctx {
 	struct sw_pf_report *r;
 	int userns_err; /* unshare(CLONE_NEWUSER|CLONE_NEWNS) */
 	int mntns_err;  /* unshare(CLONE_NEWNS) alone: 0 when privileged */
+	struct sw_pf_check spare; /* written only if the table were full */
 };
 
 const char *sw_preflight_status_name(enum sw_pf_status s)
@@ -43,9 +43,8 @@ static struct sw_pf_check *add(struct pf_ctx *c, const char *name,
 static struct sw_pf_check *add(struct pf_ctx *c, const char *name,
 			       enum sw_pf_status st, const char *fmt, ...)
 {
-	static struct sw_pf_check spare; /* only when the table is full */
 	struct sw_pf_check *k = c->r->n < SW_PF_MAX ? &c->r->checks[c->r->n++]
-						    : &spare;
+						    : &c->spare;
 	va_list ap;
 	k->name = name;
 	k->status = st;
