@@ -2,6 +2,7 @@
 #include "launcher.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -61,12 +62,19 @@ bool sw_alive(pid_t pid)
 	return s && s[2] != 'Z' && s[2] != 'X';
 }
 
+static char helper_dir[4096];
+
+static void find_helper_dir(void)
+{
+	snprintf(helper_dir, sizeof helper_dir, "%s", sw_helper("jt"));
+	*strrchr(helper_dir, '/') = 0;
+}
+
 const char *sw_helper_dir(void)
 {
-	static char dir[4096];
-	snprintf(dir, sizeof dir, "%s", sw_helper("jt"));
-	*strrchr(dir, '/') = 0;
-	return dir;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, find_helper_dir); /* threaded tests call this */
+	return helper_dir;
 }
 
 sw_spec *sw_mini_spec(const char *const *cmd, size_t n, bool die, bool detach)
