@@ -3,19 +3,6 @@
 
 #include "mount/mount.h"
 
-static const char *kind_name(enum sw_fs_kind k)
-{
-	static const char *const names[] = {
-		[SW_FS_BIND] = "--bind", [SW_FS_RO_BIND] = "--ro-bind",
-		[SW_FS_DEV_BIND] = "--dev-bind", [SW_FS_REMOUNT_RO] = "--remount-ro",
-		[SW_FS_PROC] = "--proc", [SW_FS_DEV] = "--dev",
-		[SW_FS_TMPFS] = "--tmpfs", [SW_FS_MQUEUE] = "--mqueue",
-		[SW_FS_DIR] = "--dir", [SW_FS_SYMLINK] = "--symlink",
-		[SW_FS_CHMOD] = "--chmod",
-	};
-	return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
-}
-
 void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err)
 {
 	const char *es = strerror(rep->err);
@@ -27,7 +14,7 @@ void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_erro
 		return;
 	}
 	const struct sw_fsop *op = &spec->fs[rep->index];
-	const char *k = kind_name(op->kind);
+	const char *k = sw_fs_kind_option(op->kind) ? sw_fs_kind_option(op->kind) : "?";
 	switch (rep->step) {
 	case SW_STEP_FS_SOURCE:
 		sw_error_set(err, -rep->err, "%s: can't open source path %s: %s", k, op->src, es);

@@ -154,3 +154,18 @@ int sw_spec_cap_parse(const char *name, int *cap, sw_error *err)
 	*cap = (int)v;
 	return 0;
 }
+
+const char *sw_fs_kind_option(enum sw_fs_kind kind)
+{
+	static const char *const names[] = {
+		[SW_FS_BIND] = "--bind",         [SW_FS_RO_BIND] = "--ro-bind",
+		[SW_FS_DEV_BIND] = "--dev-bind", [SW_FS_REMOUNT_RO] = "--remount-ro",
+		[SW_FS_PROC] = "--proc",         [SW_FS_DEV] = "--dev",
+		[SW_FS_TMPFS] = "--tmpfs",       [SW_FS_MQUEUE] = "--mqueue",
+		[SW_FS_DIR] = "--dir",           [SW_FS_SYMLINK] = "--symlink",
+		[SW_FS_CHMOD] = "--chmod",
+	};
+	if ((unsigned)kind >= sizeof names / sizeof *names)
+		return NULL;
+	return names[kind];
+}

@@ -102,6 +102,9 @@ struct sw_spec {
 	unsigned force; /* SW_FORCE_* */
 };
 
+/* The command-line option of a filesystem step ("--ro-bind"), or NULL. */
+const char *sw_fs_kind_option(enum sw_fs_kind kind);
+
 /* Deep equality, for round-trip tests. */
 bool sw_spec_equal(const sw_spec *a, const sw_spec *b);
 

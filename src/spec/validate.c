@@ -13,21 +13,6 @@
 
 #include "spec/spec.h"
 
-static const char *fs_option(const struct sw_fsop *op)
-{
-	static const char *const names[] = {
-		[SW_FS_BIND] = "--bind",         [SW_FS_RO_BIND] = "--ro-bind",
-		[SW_FS_DEV_BIND] = "--dev-bind", [SW_FS_REMOUNT_RO] = "--remount-ro",
-		[SW_FS_PROC] = "--proc",         [SW_FS_DEV] = "--dev",
-		[SW_FS_TMPFS] = "--tmpfs",       [SW_FS_MQUEUE] = "--mqueue",
-		[SW_FS_DIR] = "--dir",           [SW_FS_SYMLINK] = "--symlink",
-		[SW_FS_CHMOD] = "--chmod",
-	};
-	if ((unsigned)op->kind >= sizeof names / sizeof *names)
-		return NULL;
-	return names[op->kind];
-}
-
 /* Prefixes err's message with the option, keeping the code. */
 static int prefixed(sw_error *err, const char *opt, int r)
 {
@@ -41,7 +26,7 @@ static int prefixed(sw_error *err, const char *opt, int r)
 
 static int check_fsop(const struct sw_fsop *op, sw_error *err)
 {
-	const char *opt = fs_option(op);
+	const char *opt = sw_fs_kind_option(op->kind);
 	if (!opt)
 		return sw_error_set(err, EINVAL, "unknown filesystem operation %d",
 				    op->kind);

@@ -2,6 +2,7 @@
  * and as an unprivileged uid, on the new kernel paths and on the forced
  * fallbacks (SWRAP_FORCE=clone-fallback / ro-fallback). */
 #include "harness.h"
+#include "launcher.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -346,19 +347,6 @@ static void test_new_session(void **state)
 	assert_non_null(strstr(out, "tty: ok"));
 }
 
-static bool alive(pid_t pid)
-{
-	char p[64], buf[512];
-	snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(p, "r");
-	if (!f)
-		return false;
-	bool ok = fgets(buf, sizeof buf, f) != NULL;
-	fclose(f);
-	const char *s = ok ? strrchr(buf, ')') : NULL;
-	return s && s[2] != 'Z' && s[2] != 'X';
-}
-
 /* Starts swrap in the background with --info-fd; returns its pid and the
  * jail's PID 1 (host pid). */
 static pid_t start_jail(const struct mode *m, bool die_with_parent, pid_t *jail_pid)
@@ -407,7 +395,7 @@ static void test_die_with_parent(void **state)
 	for (int with = 1; with >= 0; with--) {
 		pid_t jail_pid, launcher = start_jail(MODE(state), with, &jail_pid);
 		usleep(100 * 1000); /* let the command start */
-		assert_true(alive(jail_pid));
+		assert_true(sw_alive(jail_pid));
 		kill(launcher, SIGKILL);
 		waitpid(launcher, NULL, 0);
 		struct timespec t0, t;
@@ -415,13 +403,13 @@ static void test_die_with_parent(void **state)
 		do {
 			usleep(20 * 1000);
 			clock_gettime(CLOCK_MONOTONIC, &t);
-		} while (alive(jail_pid) && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 1000);
+		} while (sw_alive(jail_pid) && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 1000);
 		if (with)
-			assert_false(alive(jail_pid));
+			assert_false(sw_alive(jail_pid));
 		else
-			assert_true(alive(jail_pid));
+			assert_true(sw_alive(jail_pid));
 		kill(jail_pid, SIGKILL);
-		while (waitpid(-1, NULL, WNOHANG) > 0 || (errno != ECHILD && alive(jail_pid)))
+		while (waitpid(-1, NULL, WNOHANG) > 0 || (errno != ECHILD && sw_alive(jail_pid)))
 			;
 	}
 }
