@@ -8,7 +8,8 @@
 # what is missing; the real work happens in a sub-make so that pkg-config
 # is asked only once the packages are there.
 
-PUBLIC := all check unit integration parity demo
+PUBLIC := all check unit integration parity demo bench static fuzz fuzz-check \
+	security install uninstall example-check
 
 .PHONY: $(PUBLIC) deps clean
 .DEFAULT_GOAL := all
@@ -75,8 +76,12 @@ $(B)/libswrap.a: $(LIB_OBJS)
 $(B)/libswrap.so: $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The command takes libcap and libseccomp statically (Debian ships their
+# .a): fewer shared objects to map at every launch. libmount has no .a in
+# Debian (make static builds one).
+SWRAP_LIBS := -Wl,-Bstatic -lcap -lseccomp -Wl,-Bdynamic -lmount
 $(B)/swrap: $(CLI_OBJS) $(B)/libswrap.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libswrap.a $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libswrap.a $(SWRAP_LIBS)
 
 # Tests link the static library so they can reach internal headers.
 $(B)/tests/%: tests/%.c $(TEST_COMMON) $(B)/libswrap.a

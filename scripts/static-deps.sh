@@ -1,0 +1,135 @@
+#!/bin/sh
+# Builds static libmount.a + libblkid.a from Debian's util-linux source
+# package, for `make static` (Debian ships no libmount.a).
+#
+# usage: static-deps.sh DIR
+#   DIR/src     the unpacked source (kept: a second run reuses it)
+#   DIR/ulbuild the out-of-tree build
+#   DIR/prefix  lib/libmount.a, lib/libblkid.a, include/{libmount,blkid}
+# Quick and silent when DIR/prefix already holds both libraries. The build
+# log is DIR/util-linux.log; it is shown only when a step fails.
+set -eu
+
+dir=${1:?usage: static-deps.sh DIR}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+prefix=$dir/prefix
+log=$dir/util-linux.log
+
+[ -f "$prefix/lib/libmount.a" ] && [ -f "$prefix/lib/libblkid.a" ] && exit 0
+
+# Runs "$@" with its output in the log; prints the log's tail on failure.
+quiet() {
+	if ! "$@" >>"$log" 2>&1; then
+		echo "static-deps: failed: $*" >&2
+		tail -n 40 "$log" >&2
+		exit 1
+	fi
+}
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "static-deps: $1 — run make static as root" >&2
+		exit 1
+	fi
+}
+
+# Build tools: dpkg-source (apt-get source), a compiler, make.
+install_tools() {
+	missing=""
+	for p in dpkg-dev gcc make libc6-dev; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	need_root "missing:$missing"
+	echo "static-deps: installing$missing"
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive quiet apt-get install -y -qq \
+		--no-install-recommends $missing
+}
+
+has_deb_src() {
+	grep -rqsE '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/
+}
+
+# Debian 12 lists only "Types: deb": add the source index for bookworm main.
+add_deb_src() {
+	has_deb_src && return 0
+	need_root "no deb-src entry in /etc/apt"
+	# shellcheck disable=SC1091
+	. /etc/os-release
+	suite=${VERSION_CODENAME:-bookworm}
+	f=/etc/apt/sources.list.d/swrap-deb-src.sources
+	echo "static-deps: adding $f ($suite main)" >&2
+	cat >"$f" <<EOF
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $suite
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	quiet apt-get update -qq
+}
+
+# Unpacks util-linux-VERSION under DIR/src once; prints its path.
+fetch_source() {
+	src=$(find "$dir/src" -maxdepth 1 -type d -name 'util-linux-*' \
+		2>/dev/null | head -n 1)
+	if [ -z "$src" ]; then
+		add_deb_src
+		rm -rf "$dir/src"
+		mkdir -p "$dir/src"
+		echo "static-deps: apt-get source util-linux" >&2
+		(cd "$dir/src" && quiet apt-get source -qq util-linux)
+		src=$(find "$dir/src" -maxdepth 1 -type d -name 'util-linux-*' |
+			head -n 1)
+	fi
+	[ -n "$src" ] || { echo "static-deps: no util-linux source" >&2; exit 1; }
+	age_autotools_inputs "$src"
+	echo "$src"
+}
+
+# Debian's patches touch configure.ac (for a program we do not build), which
+# would make the build rerun autoreconf: date the autotools inputs back so
+# the shipped configure and Makefile.in are used as they are.
+age_autotools_inputs() {
+	find "$1" -path "$1/debian" -prune -o \( -name configure.ac -o \
+		-name '*.am' -o -name acinclude.m4 -o -path '*/m4/*.m4' \) \
+		-exec touch -d 2000-01-01 {} +
+}
+
+# Only the two libraries, and nothing they could optionally link.
+configure_flags() {
+	echo --prefix="$prefix" --libdir="$prefix/lib" \
+		--disable-all-programs --enable-libblkid --enable-libmount \
+		--enable-static --disable-shared --disable-nls \
+		--disable-bash-completion --disable-asciidoc --disable-poman \
+		--disable-makeinstall-chown --disable-makeinstall-setuid \
+		--without-python --without-systemd --without-udev \
+		--without-selinux --without-audit --without-smack \
+		--without-cryptsetup --without-econf --without-btrfs \
+		--without-libz --without-readline --without-ncursesw \
+		--without-ncurses --without-tinfo --without-user \
+		--without-util --without-libmagic
+}
+
+build() {
+	src=$1
+	b=$dir/ulbuild
+	rm -rf "$b" "$prefix"
+	mkdir -p "$b"
+	echo "static-deps: building libmount.a + libblkid.a (log: $log)" >&2
+	# shellcheck disable=SC2046
+	(cd "$b" && quiet "$src/configure" $(configure_flags) CFLAGS="-O2 -g0")
+	quiet make -C "$b" -j"$(nproc)"
+	quiet make -C "$b" install
+}
+
+: >"$log"
+install_tools
+src=$(fetch_source)
+start=$(date +%s)
+build "$src"
+echo "static-deps: done in $(($(date +%s) - start)) s" >&2
