@@ -9,7 +9,9 @@
  *                           --cgroup (or --cgroup-optional failed: then
  *                           *warning is filled).
  *   sw_cgroup_clone_fd()    a cgroup2 directory fd for CLONE_INTO_CGROUP,
- *                           or -1 when there is none to use.
+ *                           or -1 when there is none to use. The fd is
+ *                           owned by cg (O_DIRECTORY|O_CLOEXEC, opened by
+ *                           prepare): do not close it; destroy/release do.
  *   sw_cgroup_attach()      after clone, before the child is released:
  *                           moves pid into every hierarchy it is not yet in
  *                           (skip_v2 when CLONE_INTO_CGROUP already did).
@@ -36,5 +38,126 @@ bool sw_cgroup_oom_killed(const struct sw_cgroup *cg);
 int sw_cgroup_destroy(struct sw_cgroup *cg, sw_error *err);
 /* Forget the cgroup without removing it (a detached jail keeps it). */
 void sw_cgroup_release(struct sw_cgroup *cg);
+/* The directory of the jail's cgroup that serves controller ctl (one
+ * SW_CGC_* bit), or with ctl 0 the cgroup2 directory; NULL when none. For
+ * messages ("the memory limit in <path> killed it") and tests. */
+const char *sw_cgroup_path(const struct sw_cgroup *cg, unsigned ctl);
+
+/* ---- internal: for the files of src/cgroup and its tests only ------- */
+
+/* Controllers this module manages. */
+enum {
+	SW_CGC_MEMORY = 1u << 0,
+	SW_CGC_CPU = 1u << 1,
+	SW_CGC_PIDS = 1u << 2,
+	SW_CGC_FREEZER = 1u << 3, /* v1 only: to kill a jail without cgroup2 */
+};
+
+/* Where the host's cgroups are. The defaults (all fields 0/NULL, or a NULL
+ * host) are the real ones; tests point them at a fake tree and play the
+ * kernel's part through the mkdir/rmdir hooks (a real cgroupfs fills a new
+ * directory with its files and removes them with it). */
+struct sw_cgroup_host {
+	const char *mountinfo;   /* NULL: /proc/self/mountinfo */
+	const char *self_cgroup; /* NULL: /proc/self/cgroup */
+	const char *prefix;      /* put before every mount point; NULL: "" */
+	int rootless;            /* 1 or 0; -1 (or host NULL): geteuid() != 0 */
+	int (*mkdir)(const char *path, void *arg); /* 0, or -1 and errno */
+	int (*rmdir)(const char *path, void *arg);
+	void *arg;
+	unsigned quirks; /* SW_CGQ_*: act as an older kernel would */
+};
+
+/* Older kernels, for the tests of the fallbacks on a new one. */
+enum {
+	SW_CGQ_NO_KILL_FILE = 1u << 0, /* no cgroup.kill (before Linux 5.14) */
+	SW_CGQ_NO_PIDFD = 1u << 1,     /* no pidfd_open (before Linux 5.3) */
+};
+
+#define SW_CGROUP_MAX_HIER 16
+
+/* One mounted hierarchy. */
+struct sw_cgroup_hier {
+	char *mount;   /* mount point (with the host prefix) */
+	char *self;    /* the caller's cgroup directory in it; NULL: not seen */
+	char *base;    /* where jails go: mount (root), self (rootless) */
+	bool v2;
+	unsigned ctls; /* SW_CGC_*: v1 from the mount options, v2 from
+			* base/cgroup.controllers */
+};
+
+struct sw_cgroup_layout {
+	struct sw_cgroup_hier h[SW_CGROUP_MAX_HIER];
+	size_t n;
+	bool rootless;
+};
+
+int sw_cgroup_discover(const struct sw_cgroup_host *host,
+		       struct sw_cgroup_layout *out, sw_error *err);
+void sw_cgroup_layout_free(struct sw_cgroup_layout *layout);
+/* The cgroup2 hierarchy, or the v1 one holding ctl; NULL when none. */
+const struct sw_cgroup_hier *sw_cgroup_layout_find(
+	const struct sw_cgroup_layout *layout, bool v2, unsigned ctl);
+
+/* sw_cgroup_prepare and sw_cgroup_kill on a given host. */
+int sw_cgroup_prepare_at(const struct sw_cgroup_host *host,
+			 const sw_spec *spec, struct sw_cgroup **out,
+			 char *warning, size_t warning_len, sw_error *err);
+int sw_cgroup_kill_at(const struct sw_cgroup_host *host, const char *id,
+		      const char *parent, sw_error *err);
+
+/* <parent>/<id> has at most this many components (made: one bit each). */
+#define SW_CGROUP_MAX_DEPTH (SW_CGROUP_PARENT_DEPTH + 1)
+
+/* One directory of a jail: <base>/<parent>/<id> in one hierarchy. */
+struct sw_cgroup_leaf {
+	char *path;    /* <base>/<parent>/<id> */
+	unsigned ncomp; /* components of <parent>/<id> */
+	uint64_t made; /* bit i: we created component i (ncomp-1: the leaf) */
+	bool v2;
+	unsigned ctls; /* SW_CGC_*: the controllers it limits (or freezes) */
+};
+
+#define SW_CGROUP_MAX_LEAVES 5 /* cgroup2, memory, cpu, pids, freezer */
+
+struct sw_cgroup {
+	struct sw_cgroup_leaf leaf[SW_CGROUP_MAX_LEAVES];
+	size_t n;
+	int v2_fd; /* for CLONE_INTO_CGROUP, -1 when there is no cgroup2 leaf */
+	int (*rmdir)(const char *path, void *arg); /* the host's hooks */
+	void *arg;
+	unsigned quirks; /* the host's */
+};
+
+/* File helpers (cgfile.c). Errors name the file and the value. */
+int sw_cgroup_write(const char *dir, const char *file, const char *value,
+		    sw_error *err);
+/* Reads dir/file into buf (NUL-terminated); bytes read or -errno. */
+ssize_t sw_cgroup_read(const char *dir, const char *file, char *buf,
+		       size_t len);
+/* The number after "key " on a line of dir/file; false when absent. */
+bool sw_cgroup_read_key(const char *dir, const char *file, const char *key,
+			unsigned long long *value);
+/* Controller names in a space-separated list ("+" prefixes allowed). */
+unsigned sw_cgroup_parse_ctls(const char *list);
+/* The names of ctls, each after prefix ("+" or ""), space-separated. */
+const char *sw_cgroup_format_ctls(unsigned ctls, const char *prefix,
+				  char *buf, size_t len);
+/* sw_error_set with ": <strerror(e)>" appended. */
+int sw_cgroup_fail(sw_error *err, int e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Is name a valid jail id? parent a valid relative path? (0 or -EINVAL) */
+int sw_cgroup_check_names(const char *id, const char *parent, sw_error *err);
+/* "<parent>/<id>" without stray slashes (parent NULL: the default), and
+ * its number of components. 0 or -ENAMETOOLONG. */
+int sw_cgroup_rel_path(const char *parent, const char *id, char *buf,
+		       size_t len, unsigned *ncomp);
+/* Writes the limits that fall to this leaf's controllers (limits.c). */
+int sw_cgroup_write_limits(const struct sw_cgroup_leaf *leaf,
+			   const struct sw_limits *limits, sw_error *err);
+/* cgroup2's cpu.weight (1..10000) as cgroup v1's cpu.shares. */
+uint64_t sw_cgroup_weight_to_shares(uint64_t weight);
+/* Kills what is in the leaves and removes them (destroy without free). */
+int sw_cgroup_remove(struct sw_cgroup *cg, sw_error *err);
 
 #endif

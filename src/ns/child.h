@@ -19,7 +19,7 @@ struct sw_child {
 	int json_fd; /* --json-status-fd (dup), for the exit record; or -1 */
 	int lifeline; /* write end of the die-with-parent lifeline, or -1 */
 	struct sw_cgroup *cg;
-	char warning[256]; /* from cgroup setup with --cgroup-optional */
+	char warning[512]; /* from cgroup setup with --cgroup-optional */
 };
 
 struct sw_child *sw_child_new(const sw_spec *spec);

@@ -1,0 +1,366 @@
+/* destroy.c — ending a jail's cgroups: kill what is inside, remove the
+ * directories (and the parents we made), free. Also sw_cgroup_kill, which
+ * does the same for a jail found by its id. */
+#include "cgroup/cgroup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PIDS 256       /* per round; rounds repeat until empty */
+#define DRAIN_ROUNDS 1000  /* ~5 s: SIGKILLed tasks leave quickly */
+#define RMDIR_ROUNDS 400   /* ~2 s of EBUSY while the last ones exit */
+
+struct freezer {
+	const char *file, *on, *off;
+	const char *state_file, *frozen; /* "frozen" line in cgroup.events */
+};
+
+static const struct freezer v1_freezer = { "freezer.state", "FROZEN", "THAWED",
+					   "freezer.state", "FROZEN" };
+static const struct freezer v2_freezer = { "cgroup.freeze", "1", "0",
+					   "cgroup.events", "frozen 1" };
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static size_t read_pids(const char *dir, pid_t *pids, size_t max)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	size_t n = 0;
+	int pid;
+	while (n < max && fscanf(f, "%d", &pid) == 1)
+		if (pid > 0)
+			pids[n++] = pid;
+	fclose(f);
+	return n;
+}
+
+static bool listed(const pid_t *pids, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* SIGKILLs every process listed in dir/cgroup.procs; returns how many
+ * were listed. A pid read from the file may be reused by an unrelated
+ * process before the signal: so take a pidfd first, then read the list
+ * again, and signal only pidfds whose pid is still listed (a live pidfd's
+ * pid names that very process). */
+static size_t kill_listed(const char *dir, unsigned quirks)
+{
+	pid_t pids[MAX_PIDS], again[MAX_PIDS];
+	int fds[MAX_PIDS];
+	size_t n = read_pids(dir, pids, MAX_PIDS);
+	for (size_t i = 0; i < n; i++) {
+		if (quirks & SW_CGQ_NO_PIDFD) {
+			fds[i] = -1;
+			errno = ENOSYS;
+		} else {
+			fds[i] = (int)syscall(SYS_pidfd_open, pids[i], 0);
+		}
+		if (fds[i] < 0 && errno == ENOSYS) /* before Linux 5.3 */
+			kill(pids[i], SIGKILL);
+	}
+	size_t m = n ? read_pids(dir, again, MAX_PIDS) : 0;
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (listed(again, m, pids[i]))
+			syscall(SYS_pidfd_send_signal, fds[i], SIGKILL, NULL, 0);
+		close(fds[i]);
+	}
+	return n;
+}
+
+static void freeze(const char *dir, const struct freezer *fz)
+{
+	char buf[512];
+	if (sw_cgroup_write(dir, fz->file, fz->on, NULL) < 0)
+		return;
+	/* Wait (a little) until no task can fork any more. */
+	for (int i = 0; i < 50; i++) {
+		if (sw_cgroup_read(dir, fz->state_file, buf, sizeof buf) < 0 ||
+		    strstr(buf, fz->frozen))
+			return;
+		sleep_ms(1);
+	}
+}
+
+/* Kills until dir is empty. With a freezer, each round freezes first so
+ * that nothing forks between reading the list and the signals (v1 frozen
+ * tasks die once thawed; cgroup2 lets SIGKILL through). */
+static int drain(const char *dir, const struct freezer *fz, unsigned quirks)
+{
+	for (int round = 0; round < DRAIN_ROUNDS; round++) {
+		if (fz)
+			freeze(dir, fz);
+		size_t n = kill_listed(dir, quirks);
+		if (fz)
+			sw_cgroup_write(dir, fz->file, fz->off, NULL);
+		if (n == 0)
+			return 0;
+		sleep_ms(round < 20 ? 1 : 5);
+	}
+	return -EBUSY;
+}
+
+/* Is the leaf directory ours? (A failed prepare may hold the path of
+ * someone else's cgroup that was in the way: never touch what is in it.) */
+static bool ours(const struct sw_cgroup_leaf *l)
+{
+	return l->path && l->ncomp && (l->made & (1ull << (l->ncomp - 1)));
+}
+
+static const struct sw_cgroup_leaf *find_leaf(const struct sw_cgroup *cg,
+					      unsigned ctl)
+{
+	for (size_t i = 0; cg && i < cg->n; i++) {
+		const struct sw_cgroup_leaf *l = &cg->leaf[i];
+		if (ours(l) && (ctl ? (l->ctls & ctl) != 0 : l->v2))
+			return l;
+	}
+	return NULL;
+}
+
+static bool has_file(const char *dir, const char *file)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	return access(path, F_OK) == 0;
+}
+
+/* The quickest way that exists: cgroup.kill (Linux 5.14), else a
+ * freezer, else signals alone; then every leaf is drained, which also
+ * waits until the killed tasks have left. */
+static int kill_members(struct sw_cgroup *cg)
+{
+	const struct sw_cgroup_leaf *v2 = find_leaf(cg, 0);
+	const struct sw_cgroup_leaf *fz = find_leaf(cg, SW_CGC_FREEZER);
+	pid_t one;
+	unsigned q = cg->quirks;
+	if (v2 && read_pids(v2->path, &one, 1)) {
+		if ((q & SW_CGQ_NO_KILL_FILE) ||
+		    sw_cgroup_write(v2->path, "cgroup.kill", "1", NULL) < 0)
+			drain(v2->path, has_file(v2->path, "cgroup.freeze") ?
+						&v2_freezer : NULL, q);
+	} else if (fz && read_pids(fz->path, &one, 1)) {
+		drain(fz->path, &v1_freezer, q);
+	}
+	int r = 0;
+	for (size_t i = 0; i < cg->n; i++)
+		if (ours(&cg->leaf[i]) && drain(cg->leaf[i].path, NULL, q) < 0)
+			r = -EBUSY;
+	return r;
+}
+
+static int do_rmdir(const struct sw_cgroup *cg, const char *path)
+{
+	return cg->rmdir ? cg->rmdir(path, cg->arg) : rmdir(path);
+}
+
+/* The leaf, then each parent we made, bottom up. A parent still holding
+ * another jail is busy or not empty: that is fine, its last user removes
+ * it. Only the leaf failing to go is an error. */
+static int remove_leaf(const struct sw_cgroup *cg,
+		       const struct sw_cgroup_leaf *leaf, sw_error *err)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s", leaf->path);
+	for (unsigned i = leaf->ncomp; i-- > 0;) {
+		bool is_leaf = i + 1 == leaf->ncomp;
+		if (leaf->made & (1ull << i)) {
+			int r = do_rmdir(cg, path), e = errno;
+			/* Tasks just killed may keep the leaf busy a moment. */
+			for (int k = 0; is_leaf && r < 0 && e == EBUSY && k < RMDIR_ROUNDS; k++) {
+				sleep_ms(5);
+				r = do_rmdir(cg, path);
+				e = errno;
+			}
+			if (is_leaf && r < 0 && e != ENOENT)
+				return sw_cgroup_fail(err, e, "cgroup: removing %s", path);
+		}
+		char *slash = strrchr(path, '/');
+		if (!slash)
+			break;
+		*slash = 0;
+	}
+	return 0;
+}
+
+int sw_cgroup_remove(struct sw_cgroup *cg, sw_error *err)
+{
+	int r = kill_members(cg);
+	if (r < 0)
+		sw_error_set(err, -r, "cgroup: processes of the jail did not die");
+	for (size_t i = 0; i < cg->n; i++) {
+		sw_error e = { 0 };
+		int rl = cg->leaf[i].path ? remove_leaf(cg, &cg->leaf[i], &e) : 0;
+		if (rl < 0 && r == 0) {
+			r = rl;
+			if (err)
+				*err = e;
+		}
+	}
+	return r;
+}
+
+void sw_cgroup_release(struct sw_cgroup *cg)
+{
+	if (!cg)
+		return;
+	if (cg->v2_fd >= 0)
+		close(cg->v2_fd);
+	for (size_t i = 0; i < cg->n; i++)
+		free(cg->leaf[i].path);
+	free(cg);
+}
+
+int sw_cgroup_destroy(struct sw_cgroup *cg, sw_error *err)
+{
+	if (!cg)
+		return 0;
+	int r = sw_cgroup_remove(cg, err);
+	sw_cgroup_release(cg);
+	return r;
+}
+
+const char *sw_cgroup_path(const struct sw_cgroup *cg, unsigned ctl)
+{
+	const struct sw_cgroup_leaf *l = find_leaf(cg, ctl);
+	return l ? l->path : NULL;
+}
+
+int sw_cgroup_clone_fd(const struct sw_cgroup *cg)
+{
+	return cg ? cg->v2_fd : -1;
+}
+
+int sw_cgroup_attach(struct sw_cgroup *cg, pid_t pid, bool skip_v2,
+		     sw_error *err)
+{
+	char value[24];
+	snprintf(value, sizeof value, "%d", (int)pid);
+	for (size_t i = 0; cg && i < cg->n; i++) {
+		const struct sw_cgroup_leaf *l = &cg->leaf[i];
+		if (l->v2 && skip_v2)
+			continue;
+		int r = sw_cgroup_write(l->path, "cgroup.procs", value, err);
+		/* Very old v1 kernels know only "tasks" (one thread: the
+		 * child is not threaded yet, so that is the whole process). */
+		if (r == -ENOENT && !l->v2)
+			r = sw_cgroup_write(l->path, "tasks", value, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+bool sw_cgroup_oom_killed(const struct sw_cgroup *cg)
+{
+	const struct sw_cgroup_leaf *l = find_leaf(cg, SW_CGC_MEMORY);
+	unsigned long long n = 0;
+	if (!l)
+		return false;
+	if (l->v2)
+		return sw_cgroup_read_key(l->path, "memory.events", "oom_kill", &n) && n;
+	/* v1: oom_kill since Linux 4.13; before, the failure count is the
+	 * best hint that the limit was hit. */
+	if (sw_cgroup_read_key(l->path, "memory.oom_control", "oom_kill", &n))
+		return n > 0;
+	char buf[64];
+	return sw_cgroup_read(l->path, "memory.failcnt", buf, sizeof buf) > 0 &&
+	       strtoull(buf, NULL, 10) > 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The jail's leaves: <base>/<parent>/<id> in every hierarchy that has one. */
+static int find_jail(const struct sw_cgroup_layout *lay, const char *rel,
+		     struct sw_cgroup *cg)
+{
+	for (size_t i = 0; i < lay->n && cg->n < SW_CGROUP_MAX_LEAVES; i++) {
+		const struct sw_cgroup_hier *h = &lay->h[i];
+		char *path;
+		if (!h->base || asprintf(&path, "%s/%s", h->base, rel) < 0)
+			continue;
+		if (!is_dir(path)) {
+			free(path);
+			continue;
+		}
+		cg->leaf[cg->n++] = (struct sw_cgroup_leaf){
+			.path = path, .ncomp = 1, .made = 1, .v2 = h->v2,
+			.ctls = h->ctls,
+		};
+	}
+	return (int)cg->n;
+}
+
+static int not_found(const struct sw_cgroup_layout *lay, const char *rel,
+		     sw_error *err)
+{
+	char where[400] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < lay->n && used < sizeof where; i++)
+		if (lay->h[i].base)
+			used += (size_t)snprintf(where + used, sizeof where - used,
+						 "%s%s", used ? ", " : "", lay->h[i].base);
+	return sw_error_set(err, ENOENT,
+			    "cgroup: no cgroup \"%s\" in any hierarchy (looked under %s)",
+			    rel, used ? where : "no mounted hierarchy");
+}
+
+int sw_cgroup_kill_at(const struct sw_cgroup_host *host, const char *id,
+		      const char *parent, sw_error *err)
+{
+	char rel[PATH_MAX];
+	unsigned ncomp;
+	int r = sw_cgroup_check_names(id, parent, err);
+	if (r < 0)
+		return r;
+	if (sw_cgroup_rel_path(parent, id, rel, sizeof rel, &ncomp) < 0)
+		return sw_error_set(err, ENAMETOOLONG, "cgroup: --cgroup-parent too long");
+	struct sw_cgroup_layout lay;
+	if ((r = sw_cgroup_discover(host, &lay, err)) < 0)
+		return r;
+	struct sw_cgroup *cg = calloc(1, sizeof *cg);
+	if (!cg) {
+		sw_cgroup_layout_free(&lay);
+		return sw_error_set(err, ENOMEM, "cgroup: out of memory");
+	}
+	cg->v2_fd = -1;
+	cg->rmdir = host ? host->rmdir : NULL;
+	cg->arg = host ? host->arg : NULL;
+	cg->quirks = host ? host->quirks : 0;
+	if (find_jail(&lay, rel, cg) == 0)
+		r = not_found(&lay, rel, err);
+	sw_cgroup_layout_free(&lay);
+	int d = sw_cgroup_destroy(cg, r < 0 ? NULL : err);
+	return r < 0 ? r : d;
+}
+
+int sw_cgroup_kill(const char *id, const char *parent, sw_error *err)
+{
+	return sw_cgroup_kill_at(NULL, id, parent, err);
+}
