@@ -1,23 +1,24 @@
-/* caps.c — capabilities, by bubblewrap's rules (non-setuid bwrap, which is
- * the only mode shrinkwrap has):
+/* caps.c — capabilities: nothing unless asked for.
  *
- *  1. The starting set R is the launcher's effective set when it runs as
- *     uid 0, else empty.
+ *  1. The starting set R is empty, for every launcher.
  *  2. --cap-add X sets bit X, --cap-add ALL sets every bit, --cap-drop X
- *     clears bit X, --cap-drop ALL empties R: in order.
- *  3. In a new user namespace, the bounding set is cut down to R (the new
- *     namespace hands back a full one). Without one it is left alone.
- *  4. Effective = permitted = inheritable = R, except for a uid-0 launcher
- *     that gave no --cap-add/--cap-drop: its sets are not touched at all.
- *  5. Every cap in R is raised in the ambient set, so it survives execve
+ *     clears bit X, --cap-drop ALL empties R: in order (bubblewrap's rule).
+ *  3. The bounding set is cut down to R, and effective = permitted =
+ *     inheritable = R.
+ *  4. Every cap in R is raised in the ambient set, so it survives execve
  *     for a non-zero uid inside; where that cannot work (a cap not in
  *     inheritable) the raise is skipped, as bubblewrap ignores EPERM.
  *
- * One deliberate difference: a uid-0 launcher without a user namespace
- * cannot pass on a cap it lacks (capset fails). bubblewrap ignores that
- * EPERM and the command then keeps *all* the launcher's caps; we refuse
- * such a request in the parent instead, and take ALL to mean "all the caps
- * the launcher can pass on".
+ * Two deliberate differences from bubblewrap, both for a uid-0 launcher:
+ *  - bubblewrap starts R from the launcher's own set (all of root's caps)
+ *    and, without a user namespace, leaves the bounding set alone. Then a
+ *    root launcher's jailed command runs as the host's uid 0 with every
+ *    capability: it can remount its read-only binds read-write and write
+ *    to the host. swrap gives it none unless --cap-add says so.
+ *  - without a user namespace a cap the launcher lacks can't be passed on
+ *    (capset fails). bubblewrap ignores that EPERM and the command keeps
+ *    *all* the launcher's caps; we refuse such a request in the parent, and
+ *    take ALL to mean "all the caps the launcher can pass on".
  */
 #include <errno.h>
 #include <linux/capability.h>
@@ -114,13 +115,16 @@ int sw_env_caps_compute(const struct sw_capop *ops, size_t n, uid_t euid,
 	 * (only possible for uid 0) what capset lets through. */
 	bool limited = !userns && euid == 0;
 	uint64_t all = limited ? passable(st) : st->valid;
-	uint64_t r = euid == 0 ? st->eff & all : 0;
+	uint64_t r = 0;
 	int ret = apply_ops(ops, n, st->valid, all, &r, err);
 	if (ret < 0)
 		return ret;
 	out->requested = r;
-	out->do_bounding = userns;
-	out->do_capset = n > 0 || euid != 0;
+	/* Outside a user namespace only root may shrink the bounding set;
+	 * anyone else has nothing in it worth keeping from the command that
+	 * exec could bring back (no file caps pass no_new_privs). */
+	out->do_bounding = userns || euid == 0;
+	out->do_capset = true;
 	return 0;
 }
 
