@@ -77,8 +77,10 @@ static int in_root(int root, const char *path, int flags)
 	return openat(root, *path ? path : ".", flags | O_CLOEXEC | O_NOFOLLOW);
 }
 
-/* Makes one component: a directory, or an empty file for a file bind. */
-static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode)
+/* Makes one component: a directory, or an empty file for a file bind.
+ * exact: a new directory gets mode as given, not masked by the umask
+ * (bubblewrap's --dir/--perms). */
+static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode, bool exact)
 {
 	int fd = in_root(root, prefix, O_PATH);
 	if (fd >= 0)
@@ -99,12 +101,27 @@ static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode)
 	int e = errno;
 	if (!dir && r >= 0)
 		close(r);
+	if (dir && r == 0 && exact && fchmodat(parent, name, mode, 0) < 0) {
+		r = -1;
+		e = errno;
+	}
 	close(parent);
 	return r < 0 && e != EEXIST ? -e : 0;
 }
 
+/* How make_path creates what is missing. As bubblewrap: missing parents
+ * get parent_mode (--dir and --tmpfs: their --perms without the
+ * setuid/setgid/sticky bits; anything else 0700), masked by the umask; the
+ * last component gets mode. */
+struct mk {
+	bool dir;          /* the last component is a directory */
+	mode_t mode;
+	mode_t parent_mode;
+	bool exact;        /* the last directory's mode ignores the umask */
+};
+
 /* mkdir -p inside root; the last component a directory or a file. */
-static int make_path(int root, const char *path, bool dir, mode_t mode)
+static int make_path(int root, const char *path, const struct mk *how)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
@@ -121,7 +138,8 @@ static int make_path(int root, const char *path, bool dir, mode_t mode)
 		char c = buf[i];
 		buf[i] = 0;
 		bool last = c == 0;
-		int r = make_one(root, buf, i, last ? dir : true, last ? mode : 0755);
+		int r = last ? make_one(root, buf, i, how->dir, how->mode, how->exact)
+			     : make_one(root, buf, i, true, how->parent_mode, false);
 		buf[i] = c;
 		if (r < 0)
 			return r;
@@ -187,16 +205,27 @@ static int bind_new(int src, int dst, unsigned attrs, bool rec, enum sw_step *st
 	return r;
 }
 
+/* c->root again from its path, which crosses any mount now on it. */
+static int refresh_root(struct ctx *c)
+{
+	int fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(c->root);
+	c->root = fd;
+	return 0;
+}
+
 /* Where a bind lands, so that the legacy path can reopen it once mounted
  * (an fd taken before the mount still means the mount point below). */
 struct target {
-	int dir;          /* c->root (then name is resolved in root) or a dir */
+	int dir;          /* -1: name is resolved in c->root; else a dir */
 	const char *name;
 };
 
 static int reopen(struct ctx *c, const struct target *t)
 {
-	if (t->dir == c->root)
+	if (t->dir < 0)
 		return in_root(c->root, t->name, O_PATH);
 	return openat(t->dir, t->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 }
@@ -240,8 +269,13 @@ static int bind_legacy(struct ctx *c, const struct sw_mop *m, int src, int dst,
 	*step = SW_STEP_FS_MOUNT;
 	if (mount(fd_path(sp, src), fd_path(dp, dst), NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
 		return -errno;
+	/* A bind on / itself stacked over c->root: look it up again, or the
+	 * remounts below would find the staging tmpfs ("/") and nothing of the
+	 * new tree (its submounts), and skip them. */
+	*step = SW_STEP_STAGING;
+	int r = t->dir < 0 ? refresh_root(c) : 0;
 	*step = SW_STEP_FS_READONLY;
-	return remount_tree(c, rec ? m : NULL, t, attrs_to_ms(attrs));
+	return r < 0 ? r : remount_tree(c, rec ? m : NULL, t, attrs_to_ms(attrs));
 }
 
 static int bind_fds(struct ctx *c, const struct sw_mop *m, int src, int dst,
@@ -277,25 +311,28 @@ static int do_bind(struct ctx *c, const struct sw_mop *m)
 	int src = open_source(c, m);
 	if (src < 0)
 		return -1;
-	int r = make_path(c->root, m->op->dest, m->src_dir, m->src_dir ? 0755 : 0444);
+	struct mk how = { m->src_dir, m->src_dir ? 0755 : 0444, 0700, false };
+	int r = make_path(c->root, m->op->dest, &how);
 	int dst = r < 0 ? -1 : in_root(c->root, m->op->dest, O_PATH);
 	if (dst < 0) {
 		close(src);
 		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
 	}
-	struct target t = { c->root, m->op->dest };
+	struct target t = { -1, m->op->dest };
 	r = bind_fds(c, m, src, dst, &t, bind_attrs(m->op->kind), true);
 	close(src);
 	close(dst);
 	return r;
 }
 
-/* Makes dest (a directory), mounts fstype on it. */
-static int do_fs_mount(struct ctx *c, const char *dest, const char *fstype,
-		       unsigned long flags, const char *data)
+/* Makes dest (a directory; missing parents parent_mode), mounts fstype
+ * on it. */
+static int do_fs_mount(struct ctx *c, const char *dest, mode_t parent_mode,
+		       const char *fstype, unsigned long flags, const char *data)
 {
 	char p[64];
-	int r = make_path(c->root, dest, true, 0755);
+	struct mk how = { true, 0755, parent_mode, false };
+	int r = make_path(c->root, dest, &how);
 	int fd = r < 0 ? -1 : in_root(c->root, dest, O_PATH | O_DIRECTORY);
 	if (fd < 0)
 		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
@@ -325,7 +362,7 @@ static int do_proc(struct ctx *c, const struct sw_mop *m)
 	static const char *const covered[] = { "sys", "sysrq-trigger", "irq", "bus" };
 	const char *dest = m->op->dest;
 	int r = m->src ? do_bind(c, m) /* the host's, see plan_host_proc() */
-		       : do_fs_mount(c, dest, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
+		       : do_fs_mount(c, dest, 0700, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
 	if (r < 0)
 		return -1;
 	int d = in_root(c->root, dest, O_PATH | O_DIRECTORY);
@@ -389,7 +426,7 @@ static int dev_links(struct ctx *c, int d)
 
 static int do_dev(struct ctx *c, const char *dest)
 {
-	if (do_fs_mount(c, dest, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+	if (do_fs_mount(c, dest, 0700, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return -1;
 	int d = in_root(c->root, dest, O_PATH | O_DIRECTORY);
 	if (d < 0)
@@ -429,7 +466,8 @@ static int do_symlink(struct ctx *c, const struct sw_fsop *op)
 		slash--;
 	buf[slash] = 0;
 	const char *parent = slash ? buf : "/";
-	int r = make_path(c->root, parent, true, 0755);
+	struct mk how = { true, 0700, 0700, false };
+	int r = make_path(c->root, parent, &how);
 	int d = r < 0 ? -1 : in_root(c->root, parent, O_PATH | O_DIRECTORY);
 	if (d < 0)
 		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
@@ -471,11 +509,12 @@ static int do_op(struct ctx *c, const struct sw_mop *m)
 	case SW_FS_DEV:
 		return do_dev(c, op->dest);
 	case SW_FS_TMPFS:
-		return do_fs_mount(c, op->dest, "tmpfs", MS_NOSUID | MS_NODEV, m->data);
+		return do_fs_mount(c, op->dest, op->mode & 0777, "tmpfs", MS_NOSUID | MS_NODEV, m->data);
 	case SW_FS_MQUEUE:
-		return do_fs_mount(c, op->dest, "mqueue", 0, NULL);
+		return do_fs_mount(c, op->dest, 0700, "mqueue", 0, NULL);
 	case SW_FS_DIR: {
-		int r = make_path(c->root, op->dest, true, op->mode);
+		struct mk how = { true, op->mode, op->mode & 0777, true };
+		int r = make_path(c->root, op->dest, &how);
 		return r < 0 ? fail(c, SW_STEP_FS_DEST, -r) : 0;
 	}
 	case SW_FS_SYMLINK:
@@ -507,12 +546,8 @@ static int stage(struct ctx *c)
  * would land unseen. So the root is looked up again after each step. */
 static int reopen_root(struct ctx *c)
 {
-	int fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return fail(c, SW_STEP_STAGING, errno);
-	close(c->root);
-	c->root = fd;
-	return 0;
+	int r = refresh_root(c);
+	return r < 0 ? fail(c, SW_STEP_STAGING, -r) : 0;
 }
 
 /* Drops the host's root and makes /newroot the root. */

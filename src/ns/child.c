@@ -7,6 +7,7 @@
  * a fixed struct sw_report; the parent writes the message.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -78,8 +79,11 @@ static void change_dir(const struct sw_launch *L)
 static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
-	if (s->new_session && setsid() < 0)
-		die(L, SW_STEP_SETSID, -1, errno);
+	/* Forked from PID 1, the command lost the pdeathsig set in
+	 * sw_ns_child(); bubblewrap's command has it too (its parent is PID 1,
+	 * whose end ends the namespace anyway). */
+	if (s->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die(L, SW_STEP_PDEATHSIG, -1, errno);
 	if (s->block_fd >= 0)
 		block_on_fd(L);
 	int r;
@@ -183,11 +187,25 @@ void sw_ns_child(const struct sw_launch *L)
 		_exit(1); /* the parent gave up: it reports why */
 	close(L->go[0]);
 
+	/* The nested user namespace writes its maps after the mounts, through
+	 * the host's /proc: the new root may have none. */
+	int proc = L->nested ? open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (L->nested && proc < 0)
+		die(L, SW_STEP_IDMAP, 0, errno);
 	struct sw_report rep = { 0 };
 	if (sw_mount_child_build(L->mount, &rep) < 0)
 		die(L, (enum sw_step)rep.step, rep.index, rep.err);
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		die(L, SW_STEP_HOSTNAME, -1, errno);
+	/* Last, as it drops every capability over the namespaces made above. */
+	if (L->nested && (e = sw_ns_child_nest(L, proc, &which)) != 0)
+		die(L, SW_STEP_IDMAP, which, e);
+	if (proc >= 0)
+		close(proc);
+	/* Before the fork, as bubblewrap: PID 1 leads the new session and the
+	 * command is a member of it, not its leader. */
+	if (s->new_session && setsid() < 0)
+		die(L, SW_STEP_SETSID, -1, errno);
 	if (!L->pidns || s->as_pid_1)
 		run_command(L);
 	pid_t cmd = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);

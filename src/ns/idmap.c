@@ -2,6 +2,7 @@
  * and the namespace inodes bubblewrap reports on --info-fd. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -12,12 +13,27 @@
 
 const char *const sw_ns_map_files[3] = { "setgroups", "uid_map", "gid_map" };
 
+static bool has_dev(const sw_spec *s)
+{
+	for (size_t i = 0; i < s->nfs; i++)
+		if (s->fs[i].kind == SW_FS_DEV)
+			return true;
+	return false;
+}
+
 /* One id inside maps to the caller's own id outside, as bubblewrap does:
- * that is all an unprivileged caller may map. */
+ * that is all an unprivileged caller may map. With --dev and an id other
+ * than 0 inside, bubblewrap maps 0 first (a devpts instance is owned by
+ * its user namespace's root, which must be mapped) and the id the command
+ * runs as in a nested namespace, made after the mounts. */
 void sw_ns_prepare_maps(struct sw_launch *L)
 {
-	snprintf(L->uid_map, sizeof L->uid_map, "%u %u 1\n", (unsigned)L->uid_in, (unsigned)L->uid_out);
-	snprintf(L->gid_map, sizeof L->gid_map, "%u %u 1\n", (unsigned)L->gid_in, (unsigned)L->gid_out);
+	L->nested = L->userns && has_dev(L->spec) && (L->uid_in != 0 || L->gid_in != 0);
+	unsigned ui = L->nested ? 0 : (unsigned)L->uid_in, gi = L->nested ? 0 : (unsigned)L->gid_in;
+	snprintf(L->uid_map, sizeof L->uid_map, "%u %u 1\n", ui, (unsigned)L->uid_out);
+	snprintf(L->gid_map, sizeof L->gid_map, "%u %u 1\n", gi, (unsigned)L->gid_out);
+	snprintf(L->uid_map2, sizeof L->uid_map2, "%u 0 1\n", (unsigned)L->uid_in);
+	snprintf(L->gid_map2, sizeof L->gid_map2, "%u 0 1\n", (unsigned)L->gid_in);
 }
 
 static int write_self(const char *file, const char *text)
@@ -54,6 +70,29 @@ int sw_ns_child_write_maps(const struct sw_launch *L, int *which)
 	}
 	if (dumpable == 0)
 		prctl(PR_SET_DUMPABLE, 0);
+	return e;
+}
+
+/* The nested namespace maps itself the same way: its only id is the 0
+ * of the first one, which is this process's euid/egid there. proc is the
+ * host's /proc, opened before the mounts: the new root may have none. */
+int sw_ns_child_nest(const struct sw_launch *L, int proc, int *which)
+{
+	static const char *const files[3] = { "self/setgroups", "self/uid_map", "self/gid_map" };
+	const char *text[3] = { "deny", L->uid_map2, L->gid_map2 };
+	*which = -1;
+	if (unshare(CLONE_NEWUSER) < 0)
+		return errno;
+	int e = 0;
+	for (int i = 0; i < 3 && !e; i++) {
+		*which = i;
+		int fd = openat(proc, files[i], O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		size_t n = strlen(text[i]);
+		e = write(fd, text[i], n) == (ssize_t)n ? 0 : errno;
+		close(fd);
+	}
 	return e;
 }
 

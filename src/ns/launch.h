@@ -27,6 +27,11 @@ struct sw_launch {
 	gid_t gid_out, gid_in;
 	/* "IN OUT 1\n": the child writes its own maps (see idmap.c). */
 	char uid_map[32], gid_map[32];
+	/* --dev with an id other than 0 inside (bubblewrap): the first user
+	 * namespace maps 0 to the caller, so that the devpts instance has an
+	 * owner; after the mounts a nested one maps uid_in/gid_in to that 0. */
+	bool nested;
+	char uid_map2[32], gid_map2[32];
 
 	int go[2];  /* parent -> child: ids mapped, cgroup joined, go on */
 	int rep[2]; /* child -> parent: struct sw_report, or EOF at exec */
@@ -59,6 +64,8 @@ void sw_ns_child(const struct sw_launch *L) __attribute__((noreturn));
 void sw_ns_prepare_maps(struct sw_launch *L);
 /* In the child: returns 0 or a positive errno; *which names the file. */
 int sw_ns_child_write_maps(const struct sw_launch *L, int *which);
+/* In the child, after the mounts: the nested user namespace (L->nested). */
+int sw_ns_child_nest(const struct sw_launch *L, int proc, int *which);
 extern const char *const sw_ns_map_files[3];
 /* The namespaces of pid that differ from ours, as bubblewrap reports them:
  * names[i] / inode[i], returns the count. */
