@@ -36,40 +36,47 @@ void sw_ns_prepare_maps(struct sw_launch *L)
 	snprintf(L->gid_map2, sizeof L->gid_map2, "%u 0 1\n", (unsigned)L->gid_in);
 }
 
-static int write_self(const char *file, const char *text)
-{
-	char path[64] = "/proc/self/";
-	size_t pl = strlen(path), fl = strlen(file), n = strlen(text);
-	memcpy(path + pl, file, fl + 1);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	int e = write(fd, text, n) == (ssize_t)n ? 0 : errno;
-	close(fd);
-	return e;
-}
+static const char *const self_files[3] = { "self/setgroups", "self/uid_map", "self/gid_map" };
 
-/* The child maps itself: a process may map its own euid/egid in the user
- * namespace it created. setgroups must be denied first, or the kernel
- * refuses an unprivileged gid map. Runs in the child: syscalls only.
+/* setgroups, uid_map, gid_map of this process, through proc (a /proc
+ * directory fd). setgroups must be denied first, or the kernel refuses an
+ * unprivileged gid map.
  *
  * A launcher that is not dumpable (it changed its uid, or set
  * PR_SET_DUMPABLE 0) has children whose /proc files belong to the host's
  * root, so neither it nor the child could write them: the child becomes
  * dumpable for the three writes and then goes back. */
-int sw_ns_child_write_maps(const struct sw_launch *L, int *which)
+static int write_maps(int proc, const char *const text[3], int *which)
 {
-	const char *text[3] = { "deny", L->uid_map, L->gid_map };
 	int dumpable = prctl(PR_GET_DUMPABLE);
 	if (dumpable == 0)
 		prctl(PR_SET_DUMPABLE, 1);
 	int e = 0;
 	for (int i = 0; i < 3 && !e; i++) {
-		e = write_self(sw_ns_map_files[i], text[i]);
 		*which = i;
+		int fd = openat(proc, self_files[i], O_WRONLY | O_CLOEXEC);
+		size_t n = strlen(text[i]);
+		e = fd < 0 ? errno : write(fd, text[i], n) == (ssize_t)n ? 0 : errno;
+		if (fd >= 0)
+			close(fd);
 	}
 	if (dumpable == 0)
 		prctl(PR_SET_DUMPABLE, 0);
+	return e;
+}
+
+/* The child maps itself: a process may map its own euid/egid in the user
+ * namespace it created. Runs in the child: syscalls only. */
+int sw_ns_child_write_maps(const struct sw_launch *L, int *which)
+{
+	const char *text[3] = { "deny", L->uid_map, L->gid_map };
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0) {
+		*which = 0;
+		return errno;
+	}
+	int e = write_maps(proc, text, which);
+	close(proc);
 	return e;
 }
 
@@ -78,22 +85,11 @@ int sw_ns_child_write_maps(const struct sw_launch *L, int *which)
  * host's /proc, opened before the mounts: the new root may have none. */
 int sw_ns_child_nest(const struct sw_launch *L, int proc, int *which)
 {
-	static const char *const files[3] = { "self/setgroups", "self/uid_map", "self/gid_map" };
 	const char *text[3] = { "deny", L->uid_map2, L->gid_map2 };
 	*which = -1;
 	if (unshare(CLONE_NEWUSER) < 0)
 		return errno;
-	int e = 0;
-	for (int i = 0; i < 3 && !e; i++) {
-		*which = i;
-		int fd = openat(proc, files[i], O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return errno;
-		size_t n = strlen(text[i]);
-		e = write(fd, text[i], n) == (ssize_t)n ? 0 : errno;
-		close(fd);
-	}
-	return e;
+	return write_maps(proc, text, which);
 }
 
 int sw_ns_differing(pid_t pid, const char *names[SW_NS_INFO_MAX],

@@ -14,6 +14,7 @@
 #include "spec/spec.h"
 
 #define SW_NS_INFO_MAX 6
+#define SW_CMD_STACK (128 * 1024)
 
 struct sw_launch {
 	const sw_spec *spec;
@@ -45,6 +46,7 @@ struct sw_launch {
 	 * the launcher's cwd if it exists inside, else $HOME, else /. */
 	char *cwd;
 	sigset_t sigmask; /* the caller's mask, restored just before exec */
+	char *cmd_stack;  /* SW_CMD_STACK bytes: the command's, until exec */
 };
 
 /* clone.c */

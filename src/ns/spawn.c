@@ -58,6 +58,7 @@ static void launch_free(struct sw_launch *L)
 	sw_mount_plan_free(L->mount);
 	sw_env_plan_free(L->env);
 	free(L->cwd);
+	free(L->cmd_stack);
 }
 
 /* Everything the child will need, made before clone. */
@@ -80,9 +81,10 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 		       pipe2(L->rep, O_CLOEXEC) < 0 ||
 		       (sw_ns_uses_lifeline(L) && pipe2(L->life, O_CLOEXEC) < 0)))
 		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
-	if (r == 0) {
+	if (r == 0 && L->pidns && !s->as_pid_1 && !(L->cmd_stack = malloc(SW_CMD_STACK)))
+		r = sw_error_set(err, ENOMEM, "out of memory");
+	if (r == 0)
 		L->cwd = get_current_dir_name();
-	}
 	return r; /* on failure the caller's launch_free() cleans up */
 }
 
