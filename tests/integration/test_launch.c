@@ -294,12 +294,13 @@ static void test_mounts_over_root(void **state)
 	const struct mode *m = MODE(state);
 	struct sw_run r;
 	char b[256];
-	/* the helpers are bound again at /h: the checkout may live under /tmp */
+	/* the helpers are bound again at /tmp/h: the checkout may live under
+	 * /tmp, hidden by the new tmpfs */
 	sw_run_env(m->as, NULL, &r, L(sw_swrap(), "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--dir", "/tmp/x",
-				      "--dev-bind", "/dev/null", "/tmp/null", "--ro-bind", sw_helper_dir(), "/h",
-				      "--", "/h/jt", "ls", "/tmp", "+", "fstype", "/tmp", "+", "rdwr", "/tmp/null"));
+				      "--dev-bind", "/dev/null", "/tmp/null", "--ro-bind", sw_helper_dir(), "/tmp/h",
+				      "--", "/tmp/h/jt", "ls", "/tmp", "+", "fstype", "/tmp", "+", "rdwr", "/tmp/null"));
 	expect_ok(&r);
-	assert_string_equal(field(r.out, "ls", b, sizeof b), "null x");
+	assert_string_equal(field(r.out, "ls", b, sizeof b), "h null x");
 	assert_string_equal(field(r.out, "fstype", b, sizeof b), "tmpfs");
 	assert_string_equal(field(r.out, "rdwr", b, sizeof b), "ok");
 	sw_run_free(&r);
