@@ -49,8 +49,13 @@ static void test_static_alone(void **state)
 		skip();
 	}
 	struct sw_run r;
+	/* As root the outer jail hands its capabilities on (swrap gives none
+	 * by default), so that the static swrap inside is a root launcher
+	 * like any other: mapping uid 0 needs CAP_SETFCAP. */
+	bool root = SW_AS(state) == SW_AS_ROOT;
 	sw_run(SW_AS(state), &r, (const char *const[]){
-		sw_swrap(), "--ro-bind", st, "/swrap",
+		sw_swrap(), root ? "--cap-add" : "--chdir", root ? "ALL" : "/",
+		"--ro-bind", st, "/swrap",
 		"--ro-bind", sw_helper("jt"), "/h/jt",
 		"--bind", "/proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
 		"--", "/swrap", "--profile", "shim", "--", "/h/jt", "ids", "+",
