@@ -51,7 +51,7 @@ typedef struct sw_error {
 	char msg[512];
 } sw_error;
 
-/* Set err (if not NULL) and return -code. printf-style. */
+/* Set err (if not NULL) and return -code. printf-style. Any thread. */
 int sw_error_set(sw_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -71,6 +71,10 @@ enum {
 		    SW_NS_NET | SW_NS_CGROUP_TRY,
 };
 
+/* Builders: not thread-safe on one spec (build it from one thread); they
+ * never block, copy every string, and fail with -EINVAL (a message naming
+ * the argument) or -ENOMEM. The order of the filesystem and environment
+ * calls is the order the jail applies them in. */
 sw_spec *sw_spec_new(void);      /* NULL only when out of memory */
 void sw_spec_free(sw_spec *spec); /* NULL is fine */
 
@@ -212,11 +216,14 @@ bool sw_child_oom_killed(const sw_child *child);
  * or NULL. Owned by the handle. */
 const char *sw_child_warning(const sw_child *child);
 int sw_child_pidfd(const sw_child *child); /* -1 when the kernel has none */
-/* Closes the handle; a jail still running keeps running (if detached) or
- * is killed (if not). */
+/* Closes the handle. A detached jail still running keeps running (and its
+ * cgroup stays until sw_cgroup_kill); any other is killed and reaped first,
+ * so this may block briefly. NULL is fine. */
 void sw_child_free(sw_child *child);
 
-/* Kills every process of a jail's cgroup and removes it. */
+/* Kills every process of a jail's cgroup (cgroup.kill on v2; freeze, kill,
+ * thaw on v1) and removes its directories. Blocks until the cgroup is
+ * empty. parent: NULL for "swrap". Any thread. */
 int sw_cgroup_kill(const char *id, const char *parent, sw_error *err);
 
 #ifdef __cplusplus
