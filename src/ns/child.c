@@ -7,13 +7,13 @@
  * a fixed struct sw_report; the parent writes the message.
  */
 #include <errno.h>
-#include <sched.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,9 +80,9 @@ static void change_dir(const struct sw_launch *L)
 static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
-	/* Forked from PID 1, the command lost the pdeathsig set in
-	 * sw_ns_child(); bubblewrap's command has it too (its parent is PID 1,
-	 * whose end ends the namespace anyway). */
+	/* A new process under PID 1 has no parent-death signal of its own;
+	 * bubblewrap's command has one (its parent is PID 1, whose end ends
+	 * the namespace anyway). */
 	if (s->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die(L, SW_STEP_PDEATHSIG, -1, errno);
 	if (s->block_fd >= 0)
