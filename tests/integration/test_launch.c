@@ -35,6 +35,8 @@ static struct mode m_root = { SW_AS_ROOT, NULL }, m_user = { SW_AS_USER, NULL },
 #define MODE(state) ((const struct mode *)*(state))
 
 #define MAXARGS 128
+#define L(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define NONE ((const char *const[]){ NULL })
 
 /* A small root: /usr and its usual links, and the test helpers at /h. */
 static const char *base_opts[] = {
@@ -42,14 +44,6 @@ static const char *base_opts[] = {
 	"--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
 	"--ro-bind", NULL /* helper dir */, "/h", NULL
 };
-
-static const char *helper_dir(void)
-{
-	static char dir[4096];
-	snprintf(dir, sizeof dir, "%s", sw_helper("jt"));
-	*strrchr(dir, '/') = 0;
-	return dir;
-}
 
 static size_t append(const char **v, size_t n, const char *const *add)
 {
@@ -60,18 +54,25 @@ static size_t append(const char **v, size_t n, const char *const *add)
 	return n;
 }
 
+/* v = swrap OPTS BASE TAIL (NULL-terminated lists); returns the count. */
+static size_t with_base(const char **v, const char *const *opts, const char *const *tail)
+{
+	size_t n = 0;
+	v[n++] = sw_swrap();
+	n = append(v, n, opts);
+	base_opts[13] = sw_helper_dir();
+	n = append(v, n, base_opts);
+	n = append(v, n, tail);
+	v[n] = NULL;
+	return n;
+}
+
 /* swrap OPTS BASE -- /h/jt CMD... (NULL-terminated lists). */
 static void jail(const struct mode *m, struct sw_run *r, const char *const *opts,
 		 const char *const *cmd)
 {
 	const char *v[MAXARGS];
-	size_t n = 0;
-	v[n++] = sw_swrap();
-	n = append(v, n, opts);
-	base_opts[13] = helper_dir();
-	n = append(v, n, base_opts);
-	v[n++] = "--";
-	v[n++] = "/h/jt";
+	size_t n = with_base(v, opts, L("--", "/h/jt"));
 	n = append(v, n, cmd);
 	v[n] = NULL;
 	char force[64];
@@ -80,8 +81,6 @@ static void jail(const struct mode *m, struct sw_run *r, const char *const *opts
 	sw_run_env(m->as, env, r, v);
 }
 
-#define L(...) ((const char *const[]){ __VA_ARGS__, NULL })
-#define NONE ((const char *const[]){ NULL })
 
 /* The value after "NAME: " on its line of out, copied to buf. */
 static const char *field(const char *out, const char *name, char *buf, size_t len)
@@ -310,13 +309,7 @@ static void test_mounts_over_root(void **state)
 static void on_pty(const struct mode *m, const char *const *opts, char *out, size_t len)
 {
 	const char *v[MAXARGS];
-	size_t n = 0;
-	v[n++] = sw_swrap();
-	n = append(v, n, opts);
-	base_opts[13] = helper_dir();
-	n = append(v, n, base_opts);
-	n = append(v, n, L("--dev", "/dev", "--", "/h/jt", "sid", "+", "tty"));
-	v[n] = NULL;
+	with_base(v, opts, L("--dev", "/dev", "--", "/h/jt", "sid", "+", "tty"));
 	int master;
 	pid_t pid = forkpty(&master, NULL, NULL, NULL);
 	assert_true(pid >= 0);
@@ -369,15 +362,9 @@ static pid_t start_jail(const struct mode *m, bool die_with_parent, pid_t *jail_
 		if (m->as == SW_AS_USER)
 			sw_drop_privileges();
 		const char *v[MAXARGS];
-		size_t n = 0;
-		v[n++] = sw_swrap();
-		n = append(v, n, L("--unshare-pid", "--info-fd", fdarg));
-		if (die_with_parent)
-			v[n++] = "--die-with-parent";
-		base_opts[13] = helper_dir();
-		n = append(v, n, base_opts);
-		n = append(v, n, L("--", "/h/jt", "sleep", "60"));
-		v[n] = NULL;
+		with_base(v, L("--unshare-pid", "--info-fd", fdarg,
+			       die_with_parent ? "--die-with-parent" : NULL),
+			  L("--", "/h/jt", "sleep", "60"));
 		execv(v[0], (char *const *)v);
 		_exit(125);
 	}
