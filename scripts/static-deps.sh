@@ -34,10 +34,11 @@ need_root() {
 	fi
 }
 
-# Build tools: dpkg-source (apt-get source), a compiler, make.
+# Build tools: dpkg-source (apt-get source), a compiler, make, file(1)
+# (the static check reads its verdict).
 install_tools() {
 	missing=""
-	for p in dpkg-dev gcc make libc6-dev; do
+	for p in dpkg-dev gcc make libc6-dev file; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q "ok installed" || missing="$missing $p"
 	done
