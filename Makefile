@@ -38,6 +38,9 @@ else
 PKGS := mount libcap libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+# What libswrap links: libmount is dlopen'ed when first needed (see
+# src/mount/libmount.h), so it is not among them.
+LIB_LIBS := $(shell pkg-config --libs libcap libseccomp)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 
 BUILD ?= build
@@ -77,12 +80,12 @@ $(B)/libswrap.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(B)/libswrap.so: $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 # The command takes libcap and libseccomp statically (Debian ships their
-# .a): fewer shared objects to map at every launch. libmount has no .a in
-# Debian (make static builds one).
-SWRAP_LIBS := -Wl,-Bstatic -lcap -lseccomp -Wl,-Bdynamic -lmount
+# .a) and libmount only when a launch needs it (dlopen): fewer shared
+# objects to map at every launch.
+SWRAP_LIBS := -Wl,-Bstatic -lcap -lseccomp -Wl,-Bdynamic
 $(B)/swrap: $(CLI_OBJS) $(B)/libswrap.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libswrap.a $(SWRAP_LIBS)
 

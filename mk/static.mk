@@ -13,7 +13,7 @@ ST_PREFIX := $(ST)/prefix
 ST_LIBS := $(ST_PREFIX)/lib/libmount.a $(ST_PREFIX)/lib/libblkid.a
 ST_OBJS := $(LIB_SRCS:%.c=$(ST)/obj/%.o) $(CLI_SRCS:%.c=$(ST)/obj/%.o)
 ST_CPPFLAGS := -I$(ST_PREFIX)/include/libmount -I$(ST_PREFIX)/include/blkid \
-	$(CPPFLAGS)
+	-DSW_LIBMOUNT_DIRECT $(CPPFLAGS)
 # -L first: the util-linux libraries we built, then the system's .a files.
 ST_LDLIBS := -L$(ST_PREFIX)/lib -lmount -lblkid -lcap -lseccomp
 

@@ -4,11 +4,12 @@
 #include "cgroup/cgroup.h"
 
 #include <errno.h>
-#include <libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "mount/libmount.h"
 
 static const char *or_default(const char *v, const char *def)
 {
@@ -16,15 +17,15 @@ static const char *or_default(const char *v, const char *def)
 }
 
 /* The controllers named in a v1 mount's options ("rw,cpu,cpuacct"). */
-static unsigned v1_ctls(struct libmnt_fs *fs)
+static unsigned v1_ctls(const struct sw_libmount *lm, struct libmnt_fs *fs)
 {
-	const char *opts = mnt_fs_get_fs_options(fs);
+	const char *opts = lm->fs_get_fs_options(fs);
 	if (!opts)
 		return 0;
 	char *copy = strdup(opts), *p = copy, *name, *val;
 	size_t nsz, vsz;
 	unsigned ctls = 0;
-	while (p && mnt_optstr_next_option(&p, &name, &nsz, &val, &vsz) == 0) {
+	while (p && lm->optstr_next_option(&p, &name, &nsz, &val, &vsz) == 0) {
 		if (val) /* name=systemd and the like: not a controller */
 			continue;
 		char save = name[nsz];
@@ -88,10 +89,10 @@ static bool overlaps_known(const struct sw_cgroup_layout *l, bool v2,
 	return false;
 }
 
-static int add_hier(struct sw_cgroup_layout *l, const struct sw_cgroup_host *host,
-		    struct libmnt_fs *fs, bool v2)
+static int add_hier(const struct sw_libmount *lm, struct sw_cgroup_layout *l,
+		    const struct sw_cgroup_host *host, struct libmnt_fs *fs, bool v2)
 {
-	unsigned ctls = v2 ? 0 : v1_ctls(fs);
+	unsigned ctls = v2 ? 0 : v1_ctls(lm, fs);
 	/* The same hierarchy may be mounted twice: keep the first. v1
 	 * hierarchies without a controller we use are of no interest. */
 	if ((!v2 && !ctls) || overlaps_known(l, v2, ctls) ||
@@ -99,14 +100,14 @@ static int add_hier(struct sw_cgroup_layout *l, const struct sw_cgroup_host *hos
 		return 0;
 	struct sw_cgroup_hier *h = &l->h[l->n];
 	const char *prefix = host && host->prefix ? host->prefix : "";
-	if (asprintf(&h->mount, "%s%s", prefix, mnt_fs_get_target(fs)) < 0)
+	if (asprintf(&h->mount, "%s%s", prefix, lm->fs_get_target(fs)) < 0)
 		return -ENOMEM;
 	l->n++;
 	h->v2 = v2;
 	h->ctls = ctls;
 	char *path = self_path(or_default(host ? host->self_cgroup : NULL,
 					  "/proc/self/cgroup"), v2, ctls);
-	h->self = self_dir(h->mount, or_default(mnt_fs_get_root(fs), "/"), path);
+	h->self = self_dir(h->mount, or_default(lm->fs_get_root(fs), "/"), path);
 	free(path);
 	const char *base = l->rootless ? h->self : h->mount;
 	if (base && !(h->base = strdup(base)))
@@ -119,22 +120,22 @@ static int add_hier(struct sw_cgroup_layout *l, const struct sw_cgroup_host *hos
 	return 0;
 }
 
-static int walk_mounts(struct libmnt_table *tb, const struct sw_cgroup_host *host,
-		       struct sw_cgroup_layout *out)
+static int walk_mounts(const struct sw_libmount *lm, struct libmnt_table *tb,
+		       const struct sw_cgroup_host *host, struct sw_cgroup_layout *out)
 {
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_iter *it = lm->new_iter(MNT_ITER_FORWARD);
 	if (!it)
 		return -ENOMEM;
 	struct libmnt_fs *fs;
 	int r = 0;
-	while (r == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *type = mnt_fs_get_fstype(fs);
+	while (r == 0 && lm->table_next_fs(tb, it, &fs) == 0) {
+		const char *type = lm->fs_get_fstype(fs);
 		if (type && strcmp(type, "cgroup2") == 0)
-			r = add_hier(out, host, fs, true);
+			r = add_hier(lm, out, host, fs, true);
 		else if (type && strcmp(type, "cgroup") == 0)
-			r = add_hier(out, host, fs, false);
+			r = add_hier(lm, out, host, fs, false);
 	}
-	mnt_free_iter(it);
+	lm->free_iter(it);
 	return r;
 }
 
@@ -146,11 +147,14 @@ int sw_cgroup_discover(const struct sw_cgroup_host *host,
 	out->rootless = rootless < 0 ? geteuid() != 0 : rootless != 0;
 	const char *mi = or_default(host ? host->mountinfo : NULL,
 				    "/proc/self/mountinfo");
-	struct libmnt_table *tb = mnt_new_table_from_file(mi);
+	const struct sw_libmount *lm = sw_libmount_load(err);
+	if (!lm)
+		return -ELIBACC;
+	struct libmnt_table *tb = lm->new_table_from_file(mi);
 	if (!tb)
 		return sw_error_set(err, EIO, "cgroup: cannot read the mount table %s", mi);
-	int r = walk_mounts(tb, host, out);
-	mnt_unref_table(tb);
+	int r = walk_mounts(lm, tb, host, out);
+	lm->unref_table(tb);
 	if (r < 0) {
 		sw_cgroup_layout_free(out);
 		return sw_error_set(err, -r, "cgroup: out of memory");

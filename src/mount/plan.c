@@ -1,6 +1,5 @@
 /* plan.c — the parent half of building a root: resolve, record, prepare. */
 #include <errno.h>
-#include <libmount.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "mount/libmount.h"
 #include "mount/mount_int.h"
 
 /* Is mount_setattr there? (absent before 5.12, ENOSYS under some seccomp
@@ -177,16 +177,19 @@ static int match_subs(struct sw_mount_plan *p, const char *target)
 
 static int plan_submounts(struct sw_mount_plan *p, sw_error *err)
 {
-	struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	const struct sw_libmount *lm = sw_libmount_load(err);
+	if (!lm)
+		return -ELIBACC;
+	struct libmnt_table *tb = lm->new_table_from_file("/proc/self/mountinfo");
 	if (!tb)
 		return sw_error_set(err, EIO, "can't read /proc/self/mountinfo");
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_iter *it = lm->new_iter(MNT_ITER_FORWARD);
 	struct libmnt_fs *fs;
 	int r = it ? 0 : -ENOMEM;
-	while (r == 0 && mnt_table_next_fs(tb, it, &fs) == 0)
-		r = match_subs(p, mnt_fs_get_target(fs));
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	while (r == 0 && lm->table_next_fs(tb, it, &fs) == 0)
+		r = match_subs(p, lm->fs_get_target(fs));
+	lm->free_iter(it);
+	lm->unref_table(tb);
 	return r < 0 ? sw_error_set(err, -r, "out of memory") : 0;
 }
 
