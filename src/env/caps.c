@@ -130,12 +130,13 @@ int sw_env_caps_compute(const struct sw_capop *ops, size_t n, uid_t euid,
 
 /* ---- child half: raw syscalls only ------------------------------------ */
 
-static int drop_bounding(uint64_t keep)
+/* valid: the caps this kernel knows (read in the parent), so no call is
+ * spent on numbers past the last one. */
+static int drop_bounding(uint64_t keep, uint64_t valid)
 {
-	for (int c = 0; c < 64; c++) {
+	for (int c = 0; c < 64 && (valid >> c); c++) {
 		if (keep & BIT(c))
 			continue;
-		/* EINVAL: a cap number past this kernel's last one. */
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
 			return -errno;
 	}
@@ -174,7 +175,7 @@ int sw_env_child_caps(const struct sw_env_plan *plan)
 	/* The bounding set first: dropping from it needs CAP_SETPCAP, which
 	 * capset may be about to take away. */
 	if (c->do_bounding)
-		r = drop_bounding(c->requested);
+		r = drop_bounding(c->requested, plan->capstate.valid);
 	if (r == 0 && c->do_capset)
 		r = set_three(c->requested);
 	if (r == 0)

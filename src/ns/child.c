@@ -30,19 +30,16 @@ die(const struct sw_launch *L, enum sw_step step, int index, int e)
 }
 
 /* The launcher's signal handlers must not run in the child (they may
- * allocate): back to the defaults, then the caller's mask is restored. */
+ * allocate): the ones the parent found are set back to the default, then
+ * the caller's mask is restored. */
 static void reset_signals(const struct sw_launch *L)
 {
 	struct sigaction dfl;
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction old;
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) < 0)
-			continue;
-		if (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN)
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&L->handled, sig) == 1)
 			sigaction(sig, &dfl, NULL);
-	}
 	sigprocmask(SIG_SETMASK, &L->sigmask, NULL);
 }
 

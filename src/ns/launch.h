@@ -46,6 +46,7 @@ struct sw_launch {
 	 * the launcher's cwd if it exists inside, else $HOME, else /. */
 	char *cwd;
 	sigset_t sigmask; /* the caller's mask, restored just before exec */
+	sigset_t handled; /* signals the caller catches: SIG_DFL in the child */
 	char *cmd_stack;  /* SW_CMD_STACK bytes: the command's, until exec */
 };
 

@@ -126,11 +126,25 @@ static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, 
 	return r;
 }
 
+/* The signals the caller has handlers for, found while every signal is
+ * blocked, so the child resets only those. */
+static void find_handlers(sigset_t *handled)
+{
+	sigemptyset(handled);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &old) == 0 &&
+		    old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN)
+			sigaddset(handled, sig);
+	}
+}
+
 static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 {
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &L->sigmask);
+	find_handlers(&L->handled);
 	int pidfd;
 	bool into_cg;
 	pid_t pid = sw_ns_clone(L, c->cg ? sw_cgroup_clone_fd(c->cg) : -1, &pidfd, &into_cg);
