@@ -1,5 +1,5 @@
 /* spawn.c — the parent's side of a launch: prepare everything, clone,
- * map ids, join the cgroup, release the child, hear how it went. */
+ * join the cgroup, release the child, hear how it went. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -139,6 +139,30 @@ static void find_handlers(sigset_t *handled)
 	}
 }
 
+/* --unshare-user-try, --unshare-cgroup-try (both in --unshare-all): when
+ * the kernel refuses the namespaces, a launcher that can do without them
+ * (root, for the user namespace) goes on without, as bubblewrap does.
+ * Returns whether there is something left to try. */
+static bool drop_optional_ns(struct sw_launch *L, int e)
+{
+	const sw_spec *s = L->spec;
+	bool user = L->userns && (s->ns & SW_NS_USER_TRY) && !(s->ns & SW_NS_USER) &&
+		    geteuid() == 0;
+	bool cg = (L->flags & CLONE_NEWCGROUP) && (s->ns & SW_NS_CGROUP_TRY) &&
+		  !(s->ns & SW_NS_CGROUP);
+	if ((e != EPERM && e != ENOSPC && e != EINVAL && e != EUSERS) || !(user || cg))
+		return false;
+	if (user && sw_env_plan_set_userns(L->env, false, NULL) < 0)
+		return false;
+	if (user) {
+		L->userns = L->nested = false;
+		L->flags &= ~(unsigned long)CLONE_NEWUSER;
+	}
+	if (cg)
+		L->flags &= ~(unsigned long)CLONE_NEWCGROUP;
+	return true;
+}
+
 static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 {
 	sigset_t all;
@@ -147,7 +171,10 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 	find_handlers(&L->handled);
 	int pidfd;
 	bool into_cg;
-	pid_t pid = sw_ns_clone(L, c->cg ? sw_cgroup_clone_fd(c->cg) : -1, &pidfd, &into_cg);
+	int cg_fd = c->cg ? sw_cgroup_clone_fd(c->cg) : -1;
+	pid_t pid = sw_ns_clone(L, cg_fd, &pidfd, &into_cg);
+	if (pid < 0 && drop_optional_ns(L, errno))
+		pid = sw_ns_clone(L, cg_fd, &pidfd, &into_cg);
 	if (pid == 0)
 		sw_ns_child(L);
 	int e = errno;
