@@ -336,8 +336,11 @@ static int run_without_userns(const char *const *opts, struct sw_run *r)
 		_exit(125);
 	}
 	close(p[1]);
-	ssize_t n = read(p[0], r->out, 4095);
-	r->out[n > 0 ? n : 0] = 0;
+	size_t got = 0;
+	ssize_t n;
+	while (got < 16383 && (n = read(p[0], r->out + got, 16383 - got)) > 0)
+		got += (size_t)n;
+	r->out[got] = 0;
 	close(p[0]);
 	int st;
 	assert_int_equal(waitpid(pid, &st, 0), pid);
@@ -350,7 +353,7 @@ static int run_without_userns(const char *const *opts, struct sw_run *r)
 static void test_user_try_without_userns(void **state)
 {
 	(void)state;
-	char buf[4096];
+	char buf[16384];
 	struct sw_run r = { .out = buf };
 	assert_int_equal(run_without_userns(L("--unshare-all"), &r), 0);
 	assert_non_null(strstr(buf, "ids: 0 0 0 0"));
