@@ -101,10 +101,12 @@ static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 	die(L, SW_STEP_EXEC, -1, -r);
 }
 
+#ifndef __SANITIZE_ADDRESS__
 static int command_main(void *arg)
 {
 	run_command(arg);
 }
+#endif
 
 static int exit_code(int status)
 {
