@@ -212,3 +212,14 @@ bool sw_has_line(const char *s, const char *line)
 	}
 	return false;
 }
+
+void sw_expect_caps(const char *status, const char *hex)
+{
+	const char *sets[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" };
+	for (int i = 0; i < 5; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "%s:\t%s", sets[i], hex);
+		if (!sw_has_line(status, line))
+			fail_msg("no \"%s\" in:\n%s", line, status);
+	}
+}

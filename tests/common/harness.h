@@ -64,6 +64,10 @@ void sw_write_file(const char *path, const char *content, mode_t mode);
 /* Number of this process's open fds (to check nothing leaked). */
 int sw_count_fds(void);
 
+/* Fails the test unless all five Cap* lines of a /proc/PID/status text
+ * (CapInh, CapPrm, CapEff, CapBnd, CapAmb) are hex. */
+void sw_expect_caps(const char *status, const char *hex);
+
 /* Does s contain line (a whole line)? */
 bool sw_has_line(const char *s, const char *line);
 

@@ -21,6 +21,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../common/denied_calls.h"
+
 extern char **environ;
 
 static int cmp_int(const void *a, const void *b)
@@ -63,53 +65,11 @@ static int cat(const char *path, const char *const *prefixes)
 	return 0;
 }
 
-struct call {
-	const char *name;
-	long nr;
-	long a[6];
-};
-
-static int call_errno(const struct call *c)
-{
-	errno = 0;
-	long r = syscall(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4],
-			 c->a[5]);
-	return r < 0 ? errno : 0;
-}
-
-/* Arguments that do no harm if the filter is missing. */
+/* "NAME ERRNO" for each call the default profile refuses. */
 static int denied(void)
 {
-	static const struct call calls[] = {
-		{ "kexec_load", SYS_kexec_load, { 0, 0, 0, -1 } },
-		{ "kexec_file_load", SYS_kexec_file_load, { -1, -1, 0, 0, -1 } },
-		{ "init_module", SYS_init_module, { 0, 0, 0 } },
-		{ "finit_module", SYS_finit_module, { -1, 0, 0 } },
-		{ "delete_module", SYS_delete_module,
-		  { (long)"swrap_none", O_NONBLOCK } },
-		{ "bpf", SYS_bpf, { -1, 0, 0 } },
-		{ "perf_event_open", SYS_perf_event_open, { 0, 0, -1, -1, 0 } },
-		{ "userfaultfd", SYS_userfaultfd, { -1 } },
-		{ "keyctl", SYS_keyctl, { -1 } },
-		{ "add_key", SYS_add_key, { 0 } },
-		{ "request_key", SYS_request_key, { 0 } },
-		{ "acct", SYS_acct, { 1 } },
-		{ "swapon", SYS_swapon, { 1, 0 } },
-		{ "swapoff", SYS_swapoff, { 1 } },
-		{ "reboot", SYS_reboot, { 0, 0, 0, 0 } },
-		{ "syslog", SYS_syslog, { 10, 0, 0 } },
-		{ "open_by_handle_at", SYS_open_by_handle_at, { -1, 0, 0 } },
-		{ "quotactl", SYS_quotactl, { 0, 0, 0, 0 } },
-		{ "lookup_dcookie", SYS_lookup_dcookie, { 0, 0, 0 } },
-		{ "TIOCSTI", SYS_ioctl, { 0, TIOCSTI, (long)"x" } },
-		{ "TIOCSTI_high", SYS_ioctl,
-		  { 0, (long)0xFFFFFFFF00005412UL, (long)"x" } },
-		{ "TIOCLINUX", SYS_ioctl, { 0, TIOCLINUX, (long)"\x0b" } },
-		{ "TIOCLINUX_high", SYS_ioctl,
-		  { 0, (long)0xFFFFFFFF0000541CUL, (long)"\x0b" } },
-	};
-	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
-		printf("%s %d\n", calls[i].name, call_errno(&calls[i]));
+	for (size_t i = 0; i < NDENIED; i++)
+		printf("%s %d\n", denied_calls[i].name, call_errno(&denied_calls[i]));
 	return 0;
 }
 

@@ -30,6 +30,7 @@
 
 #include "env/env_internal.h"
 #include "harness.h"
+#include "denied_calls.h"
 
 #define CHECK(cond)                                                       \
 	do {                                                              \
@@ -240,48 +241,6 @@ static void child_fds_after_exec(void **state)
 
 /* ---- seccomp: the default profile ------------------------------------- */
 
-struct call {
-	const char *name;
-	long nr;
-	long a[6];
-};
-
-/* Arguments that can do no harm if the filter were missing. */
-static const struct call denied_calls[] = {
-	{ "kexec_load", SYS_kexec_load, { 0, 0, 0, -1 } },
-	{ "kexec_file_load", SYS_kexec_file_load, { -1, -1, 0, 0, -1 } },
-	{ "init_module", SYS_init_module, { 0, 0, 0 } },
-	{ "finit_module", SYS_finit_module, { -1, 0, 0 } },
-	{ "delete_module", SYS_delete_module, { (long)"swrap_none", O_NONBLOCK } },
-	{ "bpf", SYS_bpf, { -1, 0, 0 } },
-	{ "perf_event_open", SYS_perf_event_open, { 0, 0, -1, -1, 0 } },
-	{ "userfaultfd", SYS_userfaultfd, { -1 } },
-	{ "keyctl", SYS_keyctl, { -1 } },
-	{ "add_key", SYS_add_key, { 0, 0, 0, 0, 0 } },
-	{ "request_key", SYS_request_key, { 0, 0, 0, 0 } },
-	{ "acct", SYS_acct, { 1 } },
-	{ "swapon", SYS_swapon, { 1, 0 } },
-	{ "swapoff", SYS_swapoff, { 1 } },
-	{ "reboot", SYS_reboot, { 0, 0, 0, 0 } },
-	{ "syslog", SYS_syslog, { 10, 0, 0 } },
-	{ "open_by_handle_at", SYS_open_by_handle_at, { -1, 0, 0 } },
-	{ "quotactl", SYS_quotactl, { 0, 0, 0, 0 } },
-	{ "lookup_dcookie", SYS_lookup_dcookie, { 0, 0, 0 } },
-	{ "ioctl TIOCSTI", SYS_ioctl, { 0, TIOCSTI, (long)"x" } },
-	{ "ioctl TIOCSTI high", SYS_ioctl, { 0, (long)0xFFFFFFFF00005412UL, (long)"x" } },
-	{ "ioctl TIOCLINUX", SYS_ioctl, { 0, TIOCLINUX, (long)"\x0b" } },
-	{ "ioctl TIOCLINUX high", SYS_ioctl, { 0, (long)0xFFFFFFFF0000541CUL, (long)"\x0b" } },
-};
-#define NDENIED (sizeof denied_calls / sizeof denied_calls[0])
-
-static int call_errno(const struct call *c)
-{
-	const long *a = c->a;
-	errno = 0;
-	long r = syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	return r < 0 ? errno : 0;
-}
-
 static void default_profile_child(void *arg)
 {
 	const struct sw_env_plan *p = arg;
@@ -485,23 +444,13 @@ static void caps_after_exec(const struct sw_capop *ops, size_t n, char *buf,
 	sw_spec_free(s);
 }
 
-static void expect_all_caps(const char *status, const char *hex)
-{
-	const char *sets[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" };
-	for (int i = 0; i < 5; i++) {
-		char line[64];
-		snprintf(line, sizeof line, "%s:\t%s", sets[i], hex);
-		if (!sw_has_line(status, line))
-			fail_msg("no \"%s\" in:\n%s", line, status);
-	}
-}
 
 static void child_caps_default_none(void **state)
 {
 	(void)state;
 	char buf[1024];
 	caps_after_exec(NULL, 0, buf, sizeof buf);
-	expect_all_caps(buf, "0000000000000000");
+	sw_expect_caps(buf, "0000000000000000");
 }
 
 static void child_caps_add_net_admin(void **state)
@@ -510,12 +459,12 @@ static void child_caps_add_net_admin(void **state)
 	char buf[1024];
 	const struct sw_capop ops[] = { { true, CAP_NET_ADMIN } };
 	caps_after_exec(ops, 1, buf, sizeof buf);
-	expect_all_caps(buf, "0000000000001000");
+	sw_expect_caps(buf, "0000000000001000");
 	const struct sw_capop ops2[] = { { true, -1 }, { false, -1 },
 					 { true, CAP_CHOWN },
 					 { true, CAP_SYS_ADMIN } };
 	caps_after_exec(ops2, 4, buf, sizeof buf);
-	expect_all_caps(buf, "0000000000200001");
+	sw_expect_caps(buf, "0000000000200001");
 }
 
 /* ---- exec: execvp's lookup -------------------------------------------- */
