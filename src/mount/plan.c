@@ -1,6 +1,7 @@
 /* plan.c — the parent half of building a root: resolve, record, prepare. */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +15,23 @@
 
 /* Is mount_setattr there? (absent before 5.12, ENOSYS under some seccomp
  * profiles.) An invalid fd tells without touching anything. */
-static bool have_mount_setattr(void)
+static bool mount_setattr_found;
+
+static void probe_mount_setattr(void)
 {
 	errno = 0;
 	struct mount_attr a = { 0 };
-	if (syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, &a, sizeof a) == 0)
-		return true;
-	return errno != ENOSYS;
+	mount_setattr_found =
+		syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, &a, sizeof a) == 0 ||
+		errno != ENOSYS;
+}
+
+/* Asked once per process: the kernel does not change under us. */
+static bool have_mount_setattr(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, probe_mount_setattr);
+	return mount_setattr_found;
 }
 
 static const char *pick_base(void)
