@@ -62,6 +62,14 @@ struct sw_cgroup_host {
 	const char *self_cgroup; /* NULL: /proc/self/cgroup */
 	const char *prefix;      /* put before every mount point; NULL: "" */
 	int rootless;            /* 1 or 0; -1 (or host NULL): geteuid() != 0 */
+	/* Rootless: the uid whose delegated cgroups these are (systemd chowns
+	 * a delegated directory and its cgroup.procs to the user); 0 (or host
+	 * NULL): geteuid(). */
+	unsigned owner;
+	/* Never move processes (see SW_CGROUP_CALLER_LEAF): a level that
+	 * would need it fails with -EAGAIN and a message (the doctor's
+	 * dry run). */
+	bool no_move;
 	int (*mkdir)(const char *path, void *arg); /* 0, or -1 and errno */
 	int (*rmdir)(const char *path, void *arg);
 	void *arg;
@@ -80,7 +88,10 @@ enum {
 struct sw_cgroup_hier {
 	char *mount;   /* mount point (with the host prefix) */
 	char *self;    /* the caller's cgroup directory in it; NULL: not seen */
-	char *base;    /* where jails go: mount (root), self (rootless) */
+	char *base;    /* where <parent>/<id> goes: the mount (root); rootless,
+			* the top of the caller's delegated subtree: the
+			* highest ancestor of self (or self) that the owner
+			* owns, e.g. user@UID.service under systemd */
 	bool v2;
 	unsigned ctls; /* SW_CGC_*: v1 from the mount options, v2 from
 			* base/cgroup.controllers */
@@ -106,6 +117,21 @@ int sw_cgroup_prepare_at(const struct sw_cgroup_host *host,
 int sw_cgroup_kill_at(const struct sw_cgroup_host *host, const char *id,
 		      const char *parent, sw_error *err);
 
+/* cgroup2 enables controllers only in a cgroup without processes of its
+ * own (the root excepted). When the cgroup that must enable them is the
+ * caller's own (rootless: a delegated scope holding the caller and its
+ * shell; root: a container's cgroup namespace root), its processes move
+ * into this child of it first, as systemd and container runtimes do. */
+#define SW_CGROUP_CALLER_LEAF "swrap-caller"
+
+/* The doctor's check: would a jail with memory, pids and cpu limits work
+ * here? Creates and removes a throwaway jail cgroup (<base>/swrap/
+ * swrap-doctor-PID) the way a launch does, never moving a process.
+ * Returns 0 (PASS), 1 (WARN: no cgroup hierarchy at all) or 2 (FAIL);
+ * detail says what was found, fix what to do (empty when nothing). */
+int sw_cgroup_trial_at(const struct sw_cgroup_host *host, char *detail,
+		       size_t detail_len, char *fix, size_t fix_len);
+
 /* <parent>/<id> has at most this many components (made: one bit each). */
 #define SW_CGROUP_MAX_DEPTH (SW_CGROUP_PARENT_DEPTH + 1)
 
@@ -117,6 +143,10 @@ struct sw_cgroup_leaf {
 	bool v2;
 	unsigned ctls; /* SW_CGC_*: the controllers it limits (or freezes) */
 };
+
+/* The user xattr that marks a parent directory swrap created: the jail
+ * that leaves it empty removes it, whichever jail made it. */
+#define SW_CGROUP_MARK "user.swrap.parent"
 
 #define SW_CGROUP_MAX_LEAVES 5 /* cgroup2, memory, cpu, pids, freezer */
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -176,9 +177,27 @@ static int do_rmdir(const struct sw_cgroup *cg, const char *path)
 	return cg->rmdir ? cg->rmdir(path, cg->arg) : rmdir(path);
 }
 
-/* The leaf, then each parent we made, bottom up. A parent still holding
- * another jail is busy or not empty: that is fine, its last user removes
- * it. Only the leaf failing to go is an error. */
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* May this parent go once empty? We made it, or it is marked as swrap's
+ * (another launch made it, and may have ended already). */
+static bool parent_ours(const struct sw_cgroup_leaf *leaf, unsigned i,
+			const char *path)
+{
+	return (leaf->made & (1ull << i)) ||
+	       getxattr(path, SW_CGROUP_MARK, NULL, 0) >= 0;
+}
+
+/* The leaf, then each parent that is ours, bottom up, stopping at the
+ * first that stays. A parent still holding another jail is busy or not
+ * empty: that is fine, its last jail removes it. A launch that is creating
+ * a jail in a parent just removed sees ENOENT and walks down again
+ * (prepare.c), so the two never race into a failure. Only the leaf
+ * failing to go is an error. */
 static int remove_leaf(const struct sw_cgroup *cg,
 		       const struct sw_cgroup_leaf *leaf, sw_error *err)
 {
@@ -186,7 +205,7 @@ static int remove_leaf(const struct sw_cgroup *cg,
 	snprintf(path, sizeof path, "%s", leaf->path);
 	for (unsigned i = leaf->ncomp; i-- > 0;) {
 		bool is_leaf = i + 1 == leaf->ncomp;
-		if (leaf->made & (1ull << i)) {
+		if (is_leaf ? (leaf->made & (1ull << i)) != 0 : parent_ours(leaf, i, path)) {
 			int r = do_rmdir(cg, path), e = errno;
 			/* Tasks just killed may keep the leaf busy a moment. */
 			for (int k = 0; is_leaf && r < 0 && e == EBUSY && k < RMDIR_ROUNDS; k++) {
@@ -196,6 +215,10 @@ static int remove_leaf(const struct sw_cgroup *cg,
 			}
 			if (is_leaf && r < 0 && e != ENOENT)
 				return sw_cgroup_fail(err, e, "cgroup: removing %s", path);
+			if (!is_leaf && r < 0 && e != ENOENT)
+				break; /* another jail's, or not ours to judge */
+		} else if (!is_leaf && is_dir(path)) {
+			break; /* someone else's parent: what is above is too */
 		}
 		char *slash = strrchr(path, '/');
 		if (!slash)
@@ -253,6 +276,27 @@ int sw_cgroup_clone_fd(const struct sw_cgroup *cg)
 	return cg ? cg->v2_fd : -1;
 }
 
+/* Why cgroup2 refused to take the jail, in words. */
+static int attach_failed(const char *path, int r, sw_error *err)
+{
+	const char *why = "";
+	switch (-r) {
+	case EBUSY:
+		why = " (controllers are enabled in its cgroup.subtree_control: cgroup2 puts processes only in leaves)";
+		break;
+	case EOPNOTSUPP:
+		why = " (it is not a valid domain cgroup: a cgroup above it holds processes and has threaded controllers such as pids or cpu enabled, or it is threaded; move those processes into a child cgroup)";
+		break;
+	case EACCES:
+	case EPERM:
+		why = " (moving a process needs write access to cgroup.procs of the jail's cgroup and of the closest cgroup above both it and the caller's own: run swrap in a delegated cgroup, e.g. under `systemd-run --user --scope -p Delegate=yes`)";
+		break;
+	}
+	char ebuf[128];
+	return sw_error_set(err, -r, "cgroup: can't put the jail into %s: %s%s", path,
+			    strerror_r(-r, ebuf, sizeof ebuf), why);
+}
+
 int sw_cgroup_attach(struct sw_cgroup *cg, pid_t pid, bool skip_v2,
 		     sw_error *err)
 {
@@ -267,6 +311,8 @@ int sw_cgroup_attach(struct sw_cgroup *cg, pid_t pid, bool skip_v2,
 		 * child is not threaded yet, so that is the whole process). */
 		if (r == -ENOENT && !l->v2)
 			r = sw_cgroup_write(l->path, "tasks", value, err);
+		if (r < 0 && l->v2)
+			return attach_failed(l->path, r, err);
 		if (r < 0)
 			return r;
 	}
@@ -290,15 +336,9 @@ bool sw_cgroup_oom_killed(const struct sw_cgroup *cg)
 	       strtoull(buf, NULL, 10) > 0;
 }
 
-static bool is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* The jail's leaves: <base>/<parent>/<id> in every hierarchy that has one. */
 static int find_jail(const struct sw_cgroup_layout *lay, const char *rel,
-		     struct sw_cgroup *cg)
+		     unsigned ncomp, struct sw_cgroup *cg)
 {
 	for (size_t i = 0; i < lay->n && cg->n < SW_CGROUP_MAX_LEAVES; i++) {
 		const struct sw_cgroup_hier *h = &lay->h[i];
@@ -310,8 +350,8 @@ static int find_jail(const struct sw_cgroup_layout *lay, const char *rel,
 			continue;
 		}
 		cg->leaf[cg->n++] = (struct sw_cgroup_leaf){
-			.path = path, .ncomp = 1, .made = 1, .v2 = h->v2,
-			.ctls = h->ctls,
+			.path = path, .ncomp = ncomp, .made = 1ull << (ncomp - 1),
+			.v2 = h->v2, .ctls = h->ctls,
 		};
 	}
 	return (int)cg->n;
@@ -353,7 +393,7 @@ int sw_cgroup_kill_at(const struct sw_cgroup_host *host, const char *id,
 	cg->rmdir = host ? host->rmdir : NULL;
 	cg->arg = host ? host->arg : NULL;
 	cg->quirks = host ? host->quirks : 0;
-	if (find_jail(&lay, rel, cg) == 0)
+	if (find_jail(&lay, rel, ncomp, cg) == 0)
 		r = not_found(&lay, rel, err);
 	sw_cgroup_layout_free(&lay);
 	int d = sw_cgroup_destroy(cg, r < 0 ? NULL : err);

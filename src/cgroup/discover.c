@@ -4,9 +4,11 @@
 #include "cgroup/cgroup.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mount/libmount.h"
@@ -80,6 +82,40 @@ static char *self_dir(const char *mount, const char *mnt_root,
 	return asprintf(&dir, "%s%s", mount, rest) < 0 ? NULL : dir;
 }
 
+/* Is dir delegated to uid? systemd (and an admin following its model)
+ * chowns a delegated cgroup's directory and its cgroup.procs. */
+static bool owned_by(const char *dir, unsigned uid)
+{
+	char procs[PATH_MAX];
+	struct stat st;
+	if ((size_t)snprintf(procs, sizeof procs, "%s/cgroup.procs", dir) >= sizeof procs)
+		return false;
+	return stat(dir, &st) == 0 && st.st_uid == uid &&
+	       stat(procs, &st) == 0 && st.st_uid == uid;
+}
+
+/* Rootless jails go below the top of the caller's delegated subtree: from
+ * self, up while the parent is delegated to the same uid, never above the
+ * mount. Under systemd that is user@UID.service (a `systemd-run --user
+ * --scope -p Delegate=yes` scope sits below it), so --cgroup-parent names
+ * the same layout for root and rootless launchers. malloc'd. */
+static char *delegation_top(const char *mount, const char *self, unsigned uid)
+{
+	char *top = strdup(self);
+	size_t ml = strlen(mount);
+	while (top && strlen(top) > ml) {
+		char *slash = strrchr(top, '/');
+		if (!slash || (size_t)(slash - top) < ml)
+			break;
+		*slash = 0;
+		if (!owned_by(top, uid)) {
+			*slash = '/';
+			break;
+		}
+	}
+	return top;
+}
+
 static bool overlaps_known(const struct sw_cgroup_layout *l, bool v2,
 			   unsigned ctls)
 {
@@ -109,8 +145,12 @@ static int add_hier(const struct sw_libmount *lm, struct sw_cgroup_layout *l,
 					  "/proc/self/cgroup"), v2, ctls);
 	h->self = self_dir(h->mount, or_default(lm->fs_get_root(fs), "/"), path);
 	free(path);
-	const char *base = l->rootless ? h->self : h->mount;
-	if (base && !(h->base = strdup(base)))
+	unsigned owner = host && host->owner ? host->owner : (unsigned)geteuid();
+	if (!l->rootless)
+		h->base = strdup(h->mount);
+	else if (h->self)
+		h->base = delegation_top(h->mount, h->self, owner);
+	if ((l->rootless ? h->self : h->mount) && !h->base)
 		return -ENOMEM;
 	if (v2 && h->base) {
 		char buf[1024];

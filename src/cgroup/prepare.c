@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 struct target {
@@ -115,34 +116,130 @@ static int check_writable(const struct sw_cgroup_layout *l,
 	return 0;
 }
 
-static int enable_ctls(const char *dir, unsigned ctls, sw_error *err)
-{
-	char have[1024], list[128];
-	if (!ctls)
-		return 0;
-	ssize_t n = sw_cgroup_read(dir, "cgroup.subtree_control", have, sizeof have);
-	if (n < 0)
-		return sw_cgroup_fail(err, (int)-n, "cgroup: reading %s/cgroup.subtree_control", dir);
-	unsigned missing = ctls & ~sw_cgroup_parse_ctls(have);
-	if (!missing)
-		return 0;
-	sw_error e = { 0 };
-	int r = sw_cgroup_write(dir, "cgroup.subtree_control",
-				sw_cgroup_format_ctls(missing, "+", list, sizeof list), &e);
-	if (r == -EBUSY)
-		return sw_error_set(err, EBUSY,
-				    "%s (cgroup2 enables controllers only below a cgroup without processes of its own: start swrap from another cgroup, or choose another --cgroup-parent)",
-				    e.msg);
-	if (r < 0 && err)
-		*err = e;
-	return r;
-}
-
 static int do_mkdir(const struct sw_cgroup_host *host, const char *path)
 {
 	if (host && host->mkdir)
 		return host->mkdir(path, host->arg);
 	return mkdir(path, 0755);
+}
+
+/* The pids in dir/cgroup.procs (at most max); -errno when unreadable. */
+static ssize_t list_procs(const char *dir, long *pids, size_t max)
+{
+	char buf[4096];
+	ssize_t n = sw_cgroup_read(dir, "cgroup.procs", buf, sizeof buf);
+	if (n < 0)
+		return n;
+	size_t k = 0;
+	for (char *p = buf, *end; k < max && *p; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0)
+			pids[k++] = pid;
+	}
+	return (ssize_t)k;
+}
+
+/* Moves every process of dir into dir/SW_CGROUP_CALLER_LEAF, until dir has
+ * none (a shell may fork meanwhile: its children start in dir). */
+static int move_procs(const struct sw_cgroup_host *host, const char *dir,
+		      sw_error *err)
+{
+	char leaf[PATH_MAX + 32];
+	snprintf(leaf, sizeof leaf, "%s/%s", dir, SW_CGROUP_CALLER_LEAF);
+	if (do_mkdir(host, leaf) < 0 && errno != EEXIST)
+		return sw_cgroup_fail(err, errno, "cgroup: cannot create %s for the processes of %s",
+				      leaf, dir);
+	for (int round = 0; round < 100; round++) {
+		long pids[256];
+		ssize_t n = list_procs(dir, pids, 256);
+		if (n < 0)
+			return sw_cgroup_fail(err, (int)-n, "cgroup: reading %s/cgroup.procs", dir);
+		if (n == 0)
+			return 0;
+		for (ssize_t i = 0; i < n; i++) {
+			char v[24];
+			sw_error e = { 0 };
+			snprintf(v, sizeof v, "%ld", pids[i]);
+			int r = sw_cgroup_write(leaf, "cgroup.procs", v, &e);
+			if (r < 0 && r != -ESRCH) { /* ESRCH: it just exited */
+				if (err)
+					*err = e;
+				return r;
+			}
+		}
+	}
+	return sw_error_set(err, EBUSY, "cgroup: processes keep appearing in %s: can't empty it",
+			    dir);
+}
+
+/* cgroup2 enables controllers only in a cgroup without processes of its
+ * own (the root cgroup excepted), and enabling a threaded controller (pids,
+ * cpu) in one that has some is allowed but turns it into a thread root,
+ * whose ordinary children then refuse processes (EOPNOTSUPP). So a level
+ * must be empty before anything is enabled in it. The caller's own cgroup
+ * is emptied by moving its processes into SW_CGROUP_CALLER_LEAF (see
+ * cgroup.h); anyone else's is an error. */
+static int vacate(const struct sw_cgroup_host *host, const char *dir,
+		  const struct sw_cgroup_hier *h, unsigned ctls, sw_error *err)
+{
+	char path[PATH_MAX + 32], list[128];
+	snprintf(path, sizeof path, "%s/cgroup.type", dir);
+	if (access(path, F_OK) < 0) /* only the root cgroup has no type */
+		return 0;
+	long pids[4];
+	ssize_t n = list_procs(dir, pids, 4);
+	if (n <= 0)
+		return n < 0 ? sw_cgroup_fail(err, (int)-n, "cgroup: reading %s/cgroup.procs", dir) : 0;
+	sw_cgroup_format_ctls(ctls, "", list, sizeof list);
+	bool own = h->self && strcmp(h->self, dir) == 0;
+	if (own && !(host && host->no_move))
+		return move_procs(host, dir, err);
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	if (own && (access(dir, W_OK) < 0 || access(path, W_OK) < 0))
+		return sw_cgroup_fail(err, errno, "cgroup: %s (swrap's own cgroup) holds processes, which must move into a child cgroup before controllers (%s) can be enabled there, and uid %u can't do that",
+				      dir, list, (unsigned)geteuid());
+	if (own)
+		return sw_error_set(err, EAGAIN,
+				    "cgroup: the first jail with limits will move the processes of %s (swrap's own cgroup) into %s/%s, because cgroup2 enables controllers (%s) only in a cgroup without processes",
+				    dir, dir, SW_CGROUP_CALLER_LEAF, list);
+	return sw_error_set(err, EBUSY,
+			    "cgroup: %s holds processes (pid %ld%s) and cgroup2 enables controllers (%s) only in a cgroup without processes of its own: choose a --cgroup-parent below a cgroup without processes",
+			    dir, pids[0], n > 1 ? ", ..." : "", list);
+}
+
+static int enable_ctls(const struct sw_cgroup_host *host, const char *dir,
+		       const struct sw_cgroup_hier *h, unsigned ctls, sw_error *err)
+{
+	char have[1024], list[128];
+	if (!ctls)
+		return 0;
+	for (int attempt = 0;; attempt++) {
+		ssize_t n = sw_cgroup_read(dir, "cgroup.subtree_control", have, sizeof have);
+		if (n < 0)
+			return sw_cgroup_fail(err, (int)-n, "cgroup: reading %s/cgroup.subtree_control", dir);
+		unsigned missing = ctls & ~sw_cgroup_parse_ctls(have);
+		if (!missing)
+			return 0;
+		int r = vacate(host, dir, h, missing, err);
+		if (r < 0)
+			return r;
+		sw_error e = { 0 };
+		r = sw_cgroup_write(dir, "cgroup.subtree_control",
+				    sw_cgroup_format_ctls(missing, "+", list, sizeof list), &e);
+		/* EBUSY: a process arrived since vacate (a concurrent
+		 * launch's caller, a shell's child): empty it again. */
+		if (r == -EBUSY && attempt < 3)
+			continue;
+		if (r == -EBUSY)
+			return sw_error_set(err, EBUSY,
+					    "%s (cgroup2 enables controllers only below a cgroup without processes of its own: choose another --cgroup-parent)",
+					    e.msg);
+		if (r < 0 && err)
+			*err = e;
+		return r;
+	}
 }
 
 static bool is_dir(const char *path)
@@ -166,6 +263,7 @@ static int mkdir_failed(const char *path, bool last, int e, sw_error *err)
  * create the next level, until the leaf. -ENOENT without a message when
  * a parent vanished under us (another jail removed it: try again). */
 static int make_leaf_once(const struct sw_cgroup_host *host,
+			  const struct sw_cgroup_hier *h,
 			  struct sw_cgroup_leaf *leaf, size_t base_len,
 			  sw_error *err)
 {
@@ -175,17 +273,24 @@ static int make_leaf_once(const struct sw_cgroup_host *host,
 	for (unsigned i = 0; i < leaf->ncomp; i++) {
 		bool last = i + 1 == leaf->ncomp;
 		*slash = 0;
-		int r = enable_ctls(path, leaf->v2 ? leaf->ctls : 0, err);
+		int r = enable_ctls(host, path, h, leaf->v2 ? leaf->ctls : 0, err);
 		*slash = '/';
+		if (r == -ENOENT && i > 0) /* removed by the last jail in it */
+			return -ENOENT;
 		if (r < 0)
 			return r;
 		char *next = strchr(slash + 1, '/');
 		if (next)
 			*next = 0;
 		int e = do_mkdir(host, path) == 0 ? 0 : errno;
-		if (e == 0)
+		if (e == 0) {
 			leaf->made |= 1ull << i;
-		else if (e == ENOENT && i > 0)
+			/* A parent says it is swrap's, so that whichever jail
+			 * leaves it empty removes it (destroy.c). Best effort:
+			 * cgroup2 has user xattrs since Linux 5.7, v1 none. */
+			if (!last)
+				setxattr(path, SW_CGROUP_MARK, "1", 1, 0);
+		} else if (e == ENOENT && i > 0)
 			return -ENOENT;
 		else if (e != EEXIST || last || !is_dir(path))
 			return mkdir_failed(path, last, e, err);
@@ -206,9 +311,10 @@ static void unmake(struct sw_cgroup *cg, struct sw_cgroup_leaf *leaf)
 }
 
 static int make_leaf(const struct sw_cgroup_host *host, struct sw_cgroup *cg,
-		     struct sw_cgroup_leaf *leaf, const char *base,
+		     struct sw_cgroup_leaf *leaf, const struct sw_cgroup_hier *h,
 		     const char *rel, sw_error *err)
 {
+	const char *base = h->base;
 	if (asprintf(&leaf->path, "%s/%s", base, rel) < 0) {
 		leaf->path = NULL;
 		return sw_error_set(err, ENOMEM, "cgroup: out of memory");
@@ -220,7 +326,7 @@ static int make_leaf(const struct sw_cgroup_host *host, struct sw_cgroup *cg,
 	for (int try = 0; r == -ENOENT && try < 5; try++) {
 		if (try > 0)
 			unmake(cg, leaf);
-		r = make_leaf_once(host, leaf, strlen(base), err);
+		r = make_leaf_once(host, h, leaf, strlen(base), err);
 	}
 	if (r == -ENOENT)
 		return sw_error_set(err, ENOENT,
@@ -259,7 +365,7 @@ static int create_all(const struct sw_cgroup_host *host, const sw_spec *spec,
 		leaf->v2 = t[i].h->v2;
 		leaf->ctls = t[i].ctls;
 		leaf->ncomp = ncomp;
-		r = make_leaf(host, cg, leaf, t[i].h->base, rel, err);
+		r = make_leaf(host, cg, leaf, t[i].h, rel, err);
 		if (r == 0)
 			r = sw_cgroup_write_limits(leaf, &spec->limits, err);
 		if (r == 0 && leaf->v2)

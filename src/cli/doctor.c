@@ -2,6 +2,7 @@
  * what to change. The checks are src/ns/preflight.c; this file only shows
  * them and picks the exit code (0: a jail can be made, 1: it can't). */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,8 +32,18 @@ static void print_text(const struct sw_pf_report *r)
 			print_indented(k->fix, "           ");
 		}
 	}
-	printf("%s\n", r->jail_ok ? "verdict: a jail can be made here"
-				  : "verdict: no jail can be made here (see FAIL above)");
+	bool limits = true;
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->checks[i].name, "cgroup.delegation") &&
+		    r->checks[i].status == SW_PF_FAIL)
+			limits = false;
+	if (!r->jail_ok)
+		puts("verdict: no jail can be made here (see FAIL above)");
+	else if (!limits)
+		puts("verdict: a jail can be made here, but not one with cgroup limits "
+		     "(--memory-max, --pids-max, --cpu-max): see cgroup.delegation");
+	else
+		puts("verdict: a jail can be made here");
 }
 
 static void json_string(const char *s)

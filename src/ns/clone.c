@@ -58,6 +58,15 @@ pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd, bool *into_cgr
 			*into_cgroup = cgroup_fd >= 0;
 			return pid;
 		}
+		/* The cgroup may be what the kernel refused (EBUSY, EOPNOTSUPP,
+		 * EACCES ... all of which a namespace could also cause): start
+		 * the child outside it, and the parent's write to cgroup.procs
+		 * (sw_cgroup_attach) joins it or names the cgroup's fault. */
+		if (cgroup_fd >= 0 && errno != ENOSYS) {
+			pid = clone3_raw(L->flags, -1, pidfd);
+			if (pid >= 0)
+				return pid;
+		}
 		/* ENOSYS: old kernel or valgrind; EPERM: a container's seccomp
 		 * profile. Anything else is a real failure. */
 		if (errno != ENOSYS && errno != EPERM)

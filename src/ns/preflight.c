@@ -22,6 +22,8 @@
 #include <linux/landlock.h>
 #include <linux/mount.h>
 
+#include "cgroup/cgroup.h"
+
 /* What every check may look at: the paths, and the probes' results. */
 struct pf_ctx {
 	struct sw_pf_opts o;
@@ -364,8 +366,6 @@ struct cg {
 	int v2;            /* index in m, or -1 */
 	int v1[3];         /* per controller: index in m, or -1 */
 	bool in_v2[3];     /* controller enabled in cgroup2 */
-	char own_v2[256];  /* our cgroup path on the v2 hierarchy */
-	char own_v1[3][256];
 };
 
 /* Is tok one of the sep-separated words of list? */
@@ -394,23 +394,6 @@ static void parse_mount_line(struct cg *g, char *line)
 		g->n++;
 }
 
-static void parse_own_line(struct cg *g, char *line)
-{
-	char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	if (!c2)
-		return;
-	*c2 = 0;
-	line[strcspn(line, "\n")] = 0;
-	c2[1 + strcspn(c2 + 1, "\n")] = 0;
-	if (c1[1] == 0) {
-		snprintf(g->own_v2, sizeof g->own_v2, "%s", c2 + 1);
-		return;
-	}
-	for (int i = 0; i < 3; i++)
-		if (has_word(c1 + 1, cg_ctl[i], ','))
-			snprintf(g->own_v1[i], sizeof g->own_v1[i], "%s", c2 + 1);
-}
-
 static bool read_lines(const char *dir, const char *rel, struct cg *g,
 		       void (*fn)(struct cg *, char *))
 {
@@ -434,7 +417,6 @@ static bool cg_discover(const struct pf_ctx *c, struct cg *g)
 	g->v2 = -1;
 	if (!read_lines(c->o.proc_self, "mountinfo", g, parse_mount_line))
 		return false;
-	read_lines(c->o.proc_self, "cgroup", g, parse_own_line);
 	for (int i = 0; i < 3; i++)
 		g->v1[i] = -1;
 	for (int j = 0; j < g->n; j++) {
@@ -518,46 +500,23 @@ static void check_cgroup_v1(struct pf_ctx *c, const struct cg *g)
 	}
 }
 
-/* The directory of our own cgroup on mount m, given its path there. */
-static void own_dir(const struct cg_mnt *m, const char *own, char *buf, size_t len)
+/* Would a jail with limits work? Only trying tells (cgroup2's rules on
+ * processes and controllers can't be read off permissions): the trial
+ * makes and removes a throwaway jail cgroup (src/cgroup/trial.c). */
+static void check_cgroup_delegation(struct pf_ctx *c)
 {
-	size_t r = strlen(m->root);
-	if (strcmp(m->root, "/") && !strncmp(own, m->root, r))
-		own += r;
-	snprintf(buf, len, "%s%s", m->path, own);
+	char detail[sizeof c->r->checks[0].detail], fix[sizeof c->r->checks[0].fix];
+	int st = c->o.cgroup_trial(detail, sizeof detail, fix, sizeof fix);
+	struct sw_pf_check *k = add(c, "cgroup.delegation",
+				    st == 0 ? SW_PF_PASS : st == 1 ? SW_PF_WARN : SW_PF_FAIL,
+				    "%s", detail);
+	if (fix[0])
+		set_fix(k, "%s", fix);
 }
 
-/* Appends dir to list when writable == want. */
-static void note_dir(const char *dir, bool want, char *list, size_t len)
+static int real_trial(char *detail, size_t dlen, char *fix, size_t flen)
 {
-	if ((access(dir, W_OK) == 0) == want)
-		append(list, len, dir);
-}
-
-static void check_cgroup_delegation(struct pf_ctx *c, const struct cg *g)
-{
-	char ok[256] = "", bad[256] = "", dir[512];
-	for (int pass = 0; pass < 2; pass++) {
-		if (g->v2 >= 0) {
-			own_dir(&g->m[g->v2], g->own_v2, dir, sizeof dir);
-			note_dir(dir, pass == 0, pass ? bad : ok, sizeof ok);
-		}
-		for (int i = 0; i < 3; i++) {
-			if (g->in_v2[i] || g->v1[i] < 0)
-				continue;
-			own_dir(&g->m[g->v1[i]], g->own_v1[i], dir, sizeof dir);
-			note_dir(dir, pass == 0, pass ? bad : ok, sizeof ok);
-		}
-	}
-	if (!bad[0]) {
-		add(c, "cgroup.delegation", SW_PF_PASS, "own cgroup writable: %s",
-		    ok[0] ? ok : "(none found)");
-		return;
-	}
-	struct sw_pf_check *k = add(c, "cgroup.delegation", SW_PF_WARN,
-		"own cgroup not writable by uid %u: %s", (unsigned)geteuid(), bad);
-	set_fix(k, "run under a delegated cgroup: systemd-run --user --scope "
-		"-p Delegate=yes swrap ...");
+	return sw_cgroup_trial_at(NULL, detail, dlen, fix, flen);
 }
 
 static void check_cgroups(struct pf_ctx *c)
@@ -567,14 +526,14 @@ static void check_cgroups(struct pf_ctx *c)
 		const char *why = g ? "can't read mountinfo" : "out of memory";
 		add(c, "cgroup.v2", SW_PF_WARN, "%s", why);
 		add(c, "cgroup.v1", SW_PF_WARN, "%s", why);
-		add(c, "cgroup.delegation", SW_PF_WARN, "%s", why);
 		free(g);
+		check_cgroup_delegation(c);
 		return;
 	}
 	check_cgroup_v2(c, g);
 	check_cgroup_v1(c, g);
-	check_cgroup_delegation(c, g);
 	free(g);
+	check_cgroup_delegation(c);
 }
 
 /* ---- the whole run ------------------------------------------------- */
@@ -592,6 +551,8 @@ static void defaults(struct sw_pf_opts *o, const struct sw_pf_opts *in)
 		o->exe = "/usr/bin/swrap";
 	if (!o->probe)
 		o->probe = sw_preflight_probe;
+	if (!o->cgroup_trial)
+		o->cgroup_trial = real_trial;
 }
 
 void sw_preflight_run(const struct sw_pf_opts *opts, struct sw_pf_report *out)

@@ -1,10 +1,12 @@
 /* preflight.h — can a jail be made here? The checks behind `swrap doctor`.
  *
- * Every check is pure diagnosis: it reads /proc, /sys and /dev, asks the
- * kernel about system calls with arguments that can't do anything (an fd of
- * -1, a NULL ruleset), and tries unshare() in a forked child that exits at
- * once. Nothing prints; the results are data for the CLI (or a launcher) to
- * show as it likes.
+ * The checks diagnose: they read /proc, /sys and /dev, ask the kernel
+ * about system calls with arguments that can't do anything (an fd of -1, a
+ * NULL ruleset), and try unshare() in a forked child that exits at once.
+ * One check acts, and undoes it: cgroup.delegation creates a throwaway jail
+ * cgroup with limits and removes it, because only trying tells whether
+ * cgroup2 accepts limits here. Nothing prints; the results are data for
+ * the CLI (or a launcher) to show as it likes.
  */
 #ifndef SW_PREFLIGHT_H
 #define SW_PREFLIGHT_H
@@ -39,6 +41,10 @@ struct sw_pf_opts {
 	const char *exe;       /* the launcher binary, for the AppArmor
 				  profile; NULL: "/usr/bin/swrap" */
 	int (*probe)(int unshare_flags);
+	/* cgroup.delegation: 0 PASS, 1 WARN, 2 FAIL, with detail and fix
+	 * ("" for none); NULL: sw_cgroup_trial_at on the real host. */
+	int (*cgroup_trial)(char *detail, size_t detail_len, char *fix,
+			    size_t fix_len);
 };
 
 /* Runs every check, in a fixed order, into *out. Never fails: a check that

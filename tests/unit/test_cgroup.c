@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -159,6 +160,7 @@ static int fake_mkdir(const char *path, void *arg)
 			ctls[n++] = *p;
 	ctls[n] = 0;
 	v2_files(fk, path, ctls);
+	make_file(fk, path, "cgroup.type", "domain\n"); /* not on the root */
 	return 0;
 }
 
@@ -237,6 +239,9 @@ static struct fake *fake_new(void)
 		.mountinfo = fk->mountinfo, .self_cgroup = fk->self,
 		.prefix = fk->root, .rootless = 0, .mkdir = fake_mkdir,
 		.rmdir = fake_rmdir, .arg = fk,
+		/* The tree is root's: as a rootless caller, nothing above
+		 * our own cgroup is delegated to us unless a test chowns. */
+		.owner = 4242,
 	};
 	return fk;
 }
@@ -1074,9 +1079,137 @@ static void test_rootless_delegated(void **state)
 	fake_free(fk);
 }
 
+/* Rootless jails go below the top of the delegated subtree (systemd's
+ * user@UID.service), found by ownership, so that --cgroup-parent names the
+ * same layout as for root. */
+static void chown_cgroup(struct fake *fk, const char *rel)
+{
+	assert_int_equal(chown(at(fk, rel), 4242, 4242), 0);
+	char p[PATH_MAX + 32];
+	snprintf(p, sizeof p, "%s/cgroup.procs", at(fk, rel));
+	assert_int_equal(chown(p, 4242, 4242), 0);
+}
+
+static const char *const USER_SCOPE =
+	"user.slice/user-4242.slice/user@4242.service/app.slice/run-1.scope";
+#define USER_SVC "/sys/fs/cgroup/user.slice/user-4242.slice/user@4242.service"
+
+static void systemd_user(struct fake *fk)
+{
+	pure_v2(fk, "cpu memory pids");
+	put(fk->root, "self-cgroup",
+	    "0::/user.slice/user-4242.slice/user@4242.service/app.slice/run-1.scope\n");
+	put(at(fk, "/sys/fs/cgroup"), "cgroup.subtree_control", "cpu memory pids");
+	fake_cgroup(fk, "/sys/fs/cgroup", "user.slice");
+	put(at(fk, "/sys/fs/cgroup/user.slice"), "cgroup.subtree_control", "cpu memory pids");
+	fake_cgroup(fk, "/sys/fs/cgroup", "user.slice/user-4242.slice");
+	put(at(fk, "/sys/fs/cgroup/user.slice/user-4242.slice"), "cgroup.subtree_control",
+	    "cpu memory pids");
+	fake_cgroup(fk, "/sys/fs/cgroup", USER_SCOPE);
+	chown_cgroup(fk, USER_SVC);
+	chown_cgroup(fk, USER_SVC "/app.slice");
+	chown_cgroup(fk, USER_SVC "/app.slice/run-1.scope");
+	fk->host.rootless = 1;
+}
+
+static void test_rootless_systemd_layout(void **state)
+{
+	(void)state;
+	struct fake *fk = fake_new();
+	systemd_user(fk);
+	put(at(fk, USER_SVC "/app.slice/run-1.scope"), "cgroup.procs", "4242\n");
+	struct sw_cgroup_layout l;
+	assert_int_equal(sw_cgroup_discover(&fk->host, &l, NULL), 0);
+	const struct sw_cgroup_hier *v2 = sw_cgroup_layout_find(&l, true, 0);
+	assert_string_equal(v2->self, at(fk, USER_SVC "/app.slice/run-1.scope"));
+	assert_string_equal(v2->base, at(fk, USER_SVC));
+	sw_cgroup_layout_free(&l);
+	/* --cgroup-parent boxlite: .../user@4242.service/boxlite/<id>; the
+	 * caller's busy scope is never touched */
+	sw_spec s = spec_for("swtest21", "boxlite");
+	s.limits.memory_max = 67108864;
+	s.limits.pids_max = 8;
+	struct sw_cgroup *cg;
+	sw_error e = { 0 };
+	assert_int_equal(sw_cgroup_prepare_at(&fk->host, &s, &cg, NULL, 0, &e), 0);
+	assert_string_equal(sw_cgroup_path(cg, 0), at(fk, USER_SVC "/boxlite/swtest21"));
+	assert_string_equal(get(sw_cgroup_path(cg, 0), "memory.max"), "67108864");
+	assert_string_equal(get(at(fk, USER_SVC "/app.slice/run-1.scope"),
+				"cgroup.subtree_control"), "");
+	assert_int_equal(sw_cgroup_destroy(cg, &e), 0);
+	assert_false(exists(fk, USER_SVC "/boxlite"));
+	fake_free(fk);
+}
+
+/* cgroup2 takes controllers only in a cgroup without processes: a parent
+ * holding someone's processes is refused with the reason, and swrap's own
+ * busy cgroup is what the caller must leave (the doctor's dry run says
+ * so instead of moving anyone). */
+static void test_busy_levels(void **state)
+{
+	(void)state;
+	struct fake *fk = fake_new();
+	pure_v2(fk, "memory pids");
+	fake_cgroup(fk, "/sys/fs/cgroup", "svc");
+	put(at(fk, "/sys/fs/cgroup/svc"), "cgroup.procs", "77\n78\n");
+	sw_spec s = spec_for("swtest22", "svc");
+	s.limits.pids_max = 8;
+	expect_failure(fk, &s, EBUSY, (const char *[]){
+		"/sys/fs/cgroup/svc holds processes (pid 77, ...)", "--cgroup-parent", NULL });
+	/* the caller's own cgroup, in the dry run */
+	put(fk->root, "self-cgroup", "0::/svc\n");
+	fk->host.no_move = true;
+	expect_failure(fk, &s, EAGAIN, (const char *[]){
+		"will move the processes of", "/sys/fs/cgroup/svc/" SW_CGROUP_CALLER_LEAF, NULL });
+	/* the root cgroup (no cgroup.type) may hold processes */
+	put(at(fk, "/sys/fs/cgroup"), "cgroup.procs", "1\n");
+	s.cgroup_parent = NULL;
+	struct sw_cgroup *cg;
+	assert_int_equal(sw_cgroup_prepare_at(&fk->host, &s, &cg, NULL, 0, NULL), 0);
+	assert_int_equal(sw_cgroup_destroy(cg, NULL), 0);
+	fake_free(fk);
+}
+
+/* The doctor's trial: PASS where a jail with limits can be made (and
+ * nothing is left), FAIL with the fix where it can't. */
+static void test_trial(void **state)
+{
+	(void)state;
+	struct fake *fk = fake_new();
+	systemd_user(fk);
+	char detail[256], fix[768];
+	char *before = snapshot(fk);
+	assert_int_equal(sw_cgroup_trial_at(&fk->host, detail, sizeof detail, fix, sizeof fix), 0);
+	assert_non_null(strstr(detail, "made and removed in "));
+	assert_non_null(strstr(detail, USER_SVC "/swrap"));
+	assert_string_equal(fix, "");
+	char *after = snapshot(fk);
+	/* the controllers stay enabled where they were enabled */
+	put(at(fk, USER_SVC), "cgroup.subtree_control", "");
+	free(after);
+	after = snapshot(fk);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* no cgroup of ours to write (the tests run as root, so an
+	 * unwritable one can't be faked by permissions) */
+	put(fk->root, "self-cgroup", "1:name=systemd:/x\n");
+	assert_int_equal(sw_cgroup_trial_at(&fk->host, detail, sizeof detail, fix, sizeof fix), 2);
+	assert_non_null(strstr(fix, "Delegate=yes"));
+	/* delegated, but memory is not offered to it */
+	put(fk->root, "self-cgroup",
+	    "0::/user.slice/user-4242.slice/user@4242.service/app.slice/run-1.scope\n");
+	put(at(fk, USER_SVC), "cgroup.controllers", "pids");
+	assert_int_equal(sw_cgroup_trial_at(&fk->host, detail, sizeof detail, fix, sizeof fix), 2);
+	assert_non_null(strstr(detail, "memory"));
+	assert_non_null(strstr(fix, "subtree_control"));
+	fake_free(fk);
+}
+
 /* ---- removal --------------------------------------------------------- */
 
-/* Only parents we made are removed, and only once empty. */
+/* Only parents swrap made are removed, and only once empty: by the jail
+ * that made them or, through their mark, by the last jail to leave. */
 static void test_destroy_keeps_foreign_parents(void **state)
 {
 	(void)state;
@@ -1093,8 +1226,20 @@ static void test_destroy_keeps_foreign_parents(void **state)
 	assert_int_equal(sw_cgroup_destroy(ca, NULL), 0);
 	assert_true(exists(fk, "/sys/fs/cgroup/theirs/ours/swtest19b"));
 	assert_false(exists(fk, "/sys/fs/cgroup/theirs/ours/swtest19a"));
+	/* The mark is a user xattr: a file system without them (tmpfs
+	 * before Linux 6.6) leaves "ours" to its maker, as cgroup v1 does. */
+	bool marked = getxattr(at(fk, "/sys/fs/cgroup/theirs/ours"), SW_CGROUP_MARK,
+			       NULL, 0) >= 0;
+	print_message("  the parent is %smarked\n", marked ? "" : "not ");
 	assert_int_equal(sw_cgroup_destroy(cb, NULL), 0);
-	assert_true(exists(fk, "/sys/fs/cgroup/theirs/ours")); /* not b's to remove */
+	assert_int_equal(exists(fk, "/sys/fs/cgroup/theirs/ours"), !marked);
+	assert_true(exists(fk, "/sys/fs/cgroup/theirs")); /* never ours */
+	/* b made nothing and a marked nothing: nothing of theirs goes */
+	sw_spec c = spec_for("swtest19c", "theirs");
+	c.limits.pids_max = 8;
+	struct sw_cgroup *cc;
+	assert_int_equal(sw_cgroup_prepare_at(&fk->host, &c, &cc, NULL, 0, NULL), 0);
+	assert_int_equal(sw_cgroup_destroy(cc, NULL), 0);
 	assert_true(exists(fk, "/sys/fs/cgroup/theirs"));
 	fake_free(fk);
 }
@@ -1208,6 +1353,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_optional_warns, free_fakes),
 		cmocka_unit_test_teardown(test_rootless_no_delegation, free_fakes),
 		cmocka_unit_test_teardown(test_rootless_delegated, free_fakes),
+		cmocka_unit_test_teardown(test_rootless_systemd_layout, free_fakes),
+		cmocka_unit_test_teardown(test_busy_levels, free_fakes),
+		cmocka_unit_test_teardown(test_trial, free_fakes),
 		cmocka_unit_test_teardown(test_destroy_keeps_foreign_parents, free_fakes),
 		cmocka_unit_test_teardown(test_parent_vanishes, free_fakes),
 		cmocka_unit_test_teardown(test_kill_by_id, free_fakes),
