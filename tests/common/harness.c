@@ -25,38 +25,228 @@ static const char *absolute(const char *rel, char *buf, size_t len)
 {
 	if (rel[0] == '/')
 		return rel;
-	if (!getcwd(buf, len))
-		fail_msg("getcwd: %s", strerror(errno));
+	if (!getcwd(buf, len)) {
+		fprintf(stderr, "harness: getcwd: %s\n", strerror(errno));
+		exit(1);
+	}
 	size_t n = strlen(buf);
 	snprintf(buf + n, len - n, "/%s", rel);
 	return buf;
 }
 
+/* ---- staging ------------------------------------------------------------
+ *
+ * The unprivileged half of the tests runs swrap, the helpers, the parity
+ * probe and the static swrap as SW_TEST_UID, which needs search permission
+ * on every directory above them. A checkout in a 0700 directory (root's
+ * home, say) does not give it. So when the test uid can't reach one of
+ * those, the harness copies it into a fresh root-owned 0755 directory,
+ * /tmp/swstage.XXXXXX, at the same path relative to the build directory
+ * (swrap, tests/helpers/..., tests/parity/probe, static/swrap), and removes
+ * that directory when the test binary exits.
+ *
+ * Why here and not once in scripts/run-tests.sh: a test binary run by hand
+ * must behave as under `make check`. Why before main (a constructor) and
+ * not on first use: tests fork and drop to the test uid before they ask for
+ * a path (sw_in_launcher, test_doctor's exec), and a child as SW_TEST_UID
+ * can't copy anything; before main the process also has no threads yet.
+ * Each test binary stages its own copy (a few MB, milliseconds); a run from
+ * a reachable checkout stages nothing and uses the build directory as is. */
+
+enum { ST_SWRAP, ST_HELPERS, ST_PROBE, ST_STATIC, ST_N };
+static char staged[ST_N][PATH_MAX]; /* what the tests use: absolute */
+static char stage_dir[PATH_MAX];     /* "" when nothing was staged */
+static pid_t stage_pid;
+
+static void stage_fail(const char *what, const char *path)
+{
+	fprintf(stderr, "harness: staging the test programs: %s %s: %s\n",
+		what, path, strerror(errno));
+	exit(1);
+}
+
+/* dst (PATH_MAX bytes) = a/b */
+static void join(char *dst, const char *a, const char *b)
+{
+	if (snprintf(dst, PATH_MAX, "%s/%s", a, b) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		stage_fail("path", a);
+	}
+}
+
+/* Can SW_TEST_UID (no supplementary groups) get at path with mode
+ * (access(2) bits)? Asked of a forked child that has dropped to it. */
+static bool test_uid_reaches(const char *path, int mode)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		stage_fail("fork", "");
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(SW_TEST_GID, SW_TEST_GID, SW_TEST_GID) < 0 ||
+		    setresuid(SW_TEST_UID, SW_TEST_UID, SW_TEST_UID) < 0)
+			_exit(2);
+		_exit(access(path, mode) == 0 ? 0 : 1);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			stage_fail("waitpid", "");
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static void unstage(void)
+{
+	if (stage_dir[0] && getpid() == stage_pid) /* not in forked children */
+		sw_rmtree(stage_dir);
+}
+
+/* mkdir -p of path's parent directories below stage_dir, mode 0755. */
+static void stage_parents(char *path)
+{
+	for (char *p = path + strlen(stage_dir) + 1; (p = strchr(p, '/')); p++) {
+		*p = 0;
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			stage_fail("mkdir", path);
+		*p = '/';
+	}
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (in < 0 || fstat(in, &st) < 0)
+		stage_fail("open", from);
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0)
+		stage_fail("create", to);
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, n) != n)
+			stage_fail("write", to);
+	/* The file's own mode (0755 for a program: readable, so that a run
+	 * of it as the test uid stays dumpable, as the original would). */
+	if (n < 0 || fchmod(out, st.st_mode & 0777) < 0 || close(out) < 0)
+		stage_fail("copy", from);
+	close(in);
+}
+
+/* Copies src (a file, or a directory's regular files) to stage_dir/rel;
+ * the copy's path goes to dst. */
+static void stage_one(const char *src, const char *rel, char *dst)
+{
+	if (!stage_dir[0]) {
+		snprintf(stage_dir, sizeof stage_dir, "/tmp/swstage.XXXXXX");
+		if (!mkdtemp(stage_dir) || chmod(stage_dir, 0755) < 0)
+			stage_fail("mkdtemp", stage_dir);
+		stage_pid = getpid();
+		atexit(unstage);
+	}
+	join(dst, stage_dir, rel);
+	stage_parents(dst);
+	struct stat st;
+	if (stat(src, &st) < 0)
+		stage_fail("stat", src);
+	if (!S_ISDIR(st.st_mode)) {
+		copy_file(src, dst);
+		return;
+	}
+	if (mkdir(dst, 0755) < 0)
+		stage_fail("mkdir", dst);
+	DIR *d = opendir(src);
+	if (!d)
+		stage_fail("opendir", src);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char from[PATH_MAX], to[PATH_MAX];
+		join(from, src, e->d_name);
+		join(to, dst, e->d_name);
+		if (stat(from, &st) == 0 && S_ISREG(st.st_mode))
+			copy_file(from, to);
+	}
+	closedir(d);
+}
+
+/* staged[i] = path (made absolute), or its staged copy when the test uid
+ * can't reach it. A missing file is left as it is: the tests say so. */
+static void stage_path(int i, const char *path, const char *rel)
+{
+	char abs[PATH_MAX];
+	const char *p = absolute(path, abs, sizeof abs);
+	snprintf(staged[i], PATH_MAX, "%s", p);
+	if (geteuid() != 0 || access(p, F_OK) < 0 || test_uid_reaches(p, X_OK))
+		return;
+	stage_one(p, rel, staged[i]);
+}
+
+/* Where runs start (see sw_run_cwd). */
+static char cwd_root[PATH_MAX], cwd_user[PATH_MAX];
+
+static void choose_cwds(void)
+{
+	if (!getcwd(cwd_root, sizeof cwd_root)) {
+		fprintf(stderr, "harness: getcwd: %s\n", strerror(errno));
+		exit(1);
+	}
+	bool reach = geteuid() != 0 || test_uid_reaches(cwd_root, X_OK);
+	snprintf(cwd_user, sizeof cwd_user, "%s", reach ? cwd_root : "/tmp");
+}
+
+__attribute__((constructor)) static void stage(void)
+{
+	choose_cwds();
+	const char *b = getenv("SW_BUILD"), *s = getenv("SWRAP"),
+		   *st = getenv("SWRAP_STATIC");
+	char p[PATH_MAX];
+	if (!b)
+		b = "build";
+	if (s)
+		stage_path(ST_SWRAP, s, "swrap");
+	else {
+		snprintf(p, sizeof p, "%s/swrap", b);
+		stage_path(ST_SWRAP, p, "swrap");
+	}
+	snprintf(p, sizeof p, "%s/tests/helpers", b);
+	stage_path(ST_HELPERS, p, "tests/helpers");
+	snprintf(p, sizeof p, "%s/tests/parity/probe", b);
+	stage_path(ST_PROBE, p, "tests/parity/probe");
+	if (st)
+		stage_path(ST_STATIC, st, "static/swrap");
+	else {
+		snprintf(p, sizeof p, "%s/static/swrap", b);
+		stage_path(ST_STATIC, p, "static/swrap");
+	}
+}
+
 const char *sw_swrap(void)
 {
-	static char path[PATH_MAX];
-	const char *s = getenv("SWRAP");
-	if (!s) {
-		const char *b = getenv("SW_BUILD");
-		static char rel[PATH_MAX];
-		snprintf(rel, sizeof rel, "%s/swrap", b ? b : "build");
-		s = rel;
-	}
-	return absolute(s, path, sizeof path);
+	return staged[ST_SWRAP];
 }
 
 const char *sw_helper(const char *name)
 {
 	static char path[8][PATH_MAX];
 	static int next;
-	char rel[PATH_MAX];
-	const char *b = getenv("SW_BUILD");
-	snprintf(rel, sizeof rel, "%s/tests/helpers/%s", b ? b : "build", name);
 	char *slot = path[next++ % 8];
-	const char *p = absolute(rel, slot, PATH_MAX);
-	if (p != slot)
-		snprintf(slot, PATH_MAX, "%s", p);
+	join(slot, staged[ST_HELPERS], name);
 	return slot;
+}
+
+const char *sw_run_cwd(enum sw_as as)
+{
+	return as == SW_AS_USER ? cwd_user : cwd_root;
+}
+
+const char *sw_parity_probe(void)
+{
+	return staged[ST_PROBE];
+}
+
+const char *sw_static_swrap(void)
+{
+	return staged[ST_STATIC];
 }
 
 void sw_drop_privileges(void)
@@ -122,8 +312,14 @@ void sw_run_env(enum sw_as as, const char *const *env, struct sw_run *r,
 		dup2(e[1], 2);
 		int nul = open("/dev/null", O_RDONLY);
 		dup2(nul, 0);
-		if (as == SW_AS_USER)
+		if (as == SW_AS_USER) {
 			sw_drop_privileges();
+			if (strcmp(cwd_user, cwd_root) != 0 &&
+			    (chdir(cwd_user) < 0 || setenv("PWD", cwd_user, 1) < 0)) {
+				fprintf(stderr, "chdir %s: %s\n", cwd_user, strerror(errno));
+				_exit(125);
+			}
+		}
 		for (; env && *env; env++)
 			if (strchr(*env, '='))
 				putenv((char *)*env);

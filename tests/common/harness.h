@@ -34,12 +34,27 @@ struct sw_run {
 	char *err; /* stderr, NUL-terminated */
 };
 
-/* Path of the swrap under test ($SWRAP, else build/swrap), absolute. */
+/* The programs the tests run, as absolute paths that SW_TEST_UID can
+ * reach: the build's own when it can, else copies staged before main in a
+ * root-owned 0755 directory under /tmp (see "staging" in harness.c). The
+ * build directory is $SW_BUILD, else build (relative to the cwd). */
+/* The swrap under test ($SWRAP, else $SW_BUILD/swrap). */
 const char *sw_swrap(void);
-/* Path of a static helper program from tests/helpers, absolute. */
+/* A static helper program from tests/helpers ($SW_BUILD/tests/helpers/NAME). */
 const char *sw_helper(const char *name);
+/* The parity probe ($SW_BUILD/tests/parity/probe). */
+const char *sw_parity_probe(void);
+/* The static swrap ($SWRAP_STATIC, else $SW_BUILD/static/swrap); the
+ * path is returned even when the file is missing. */
+const char *sw_static_swrap(void);
 
-/* Runs argv (argv[0] is a path) as `as`, stdin from /dev/null, with extra
+/* The directory sw_run_env() runs argv in for `as`: the test binary's cwd;
+ * for SW_AS_USER /tmp instead when SW_TEST_UID can't reach that (a
+ * checkout in a 0700 directory), so that the unprivileged launcher's cwd
+ * is one it could have got to itself. */
+const char *sw_run_cwd(enum sw_as as);
+
+/* Runs argv (argv[0] is a path) as `as` in sw_run_cwd(as), stdin from /dev/null, with extra
  * environment entries ("K=V" sets, a bare "K" unsets; NULL-terminated, may
  * be NULL) applied to ours.
  * Aborts the test when the run could not be started or took over 60 s. */

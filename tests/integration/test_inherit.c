@@ -35,7 +35,6 @@ static const char *probe(void)
 	return sw_helper("envprobe");
 }
 
-static char cwd[4096];
 
 /* argv = runner, the jail options, opts, "--", cmd... */
 static void build_argv(const char **argv, const char *runner,
@@ -101,7 +100,14 @@ static void env_case(enum sw_as as, const char *const *extra,
 	sw_run_free(&r);
 }
 
-static char pwd_line[4200];
+/* "PWD=DIR" for the directory a run as `as` starts in (sw_run_cwd): the
+ * jail's cwd and PWD when nothing else is asked. */
+static const char *pwd_line(enum sw_as as)
+{
+	static char line[2][4200];
+	snprintf(line[as == SW_AS_USER], sizeof line[0], "PWD=%s", sw_run_cwd(as));
+	return line[as == SW_AS_USER];
+}
 
 static void env_inherited(void **state)
 {
@@ -111,7 +117,7 @@ static void env_inherited(void **state)
 	jail(SW_AS(state), sw_swrap(), L("SW_EXTRA=1"), NONE, L(probe(), "env"),
 	     &r);
 	assert_true(sw_has_line(r.out, "SW_EXTRA=1"));
-	assert_true(sw_has_line(r.out, pwd_line));
+	assert_true(sw_has_line(r.out, pwd_line(SW_AS(state))));
 	char path[4200];
 	snprintf(path, sizeof path, "PATH=%s", getenv("PATH"));
 	assert_true(sw_has_line(r.out, path));
@@ -120,7 +126,7 @@ static void env_inherited(void **state)
 
 static void env_clearenv(void **state)
 {
-	env_case(SW_AS(state), NULL, L("--clearenv"), L(pwd_line));
+	env_case(SW_AS(state), NULL, L("--clearenv"), L(pwd_line(SW_AS(state))));
 }
 
 static void env_clear_then_set(void **state)
@@ -128,7 +134,7 @@ static void env_clear_then_set(void **state)
 	env_case(SW_AS(state), NULL,
 		 L("--clearenv", "--setenv", "A", "1", "--setenv", "B",
 		   "two words", "--setenv", "C", ""),
-		 L("A=1", "B=two words", "C=", pwd_line));
+		 L("A=1", "B=two words", "C=", pwd_line(SW_AS(state))));
 }
 
 static void env_set_existing(void **state)
@@ -152,7 +158,7 @@ static void env_unset(void **state)
 	     &r);
 	assert_null(strstr(r.out, "FOO="));
 	assert_null(strstr(r.out, "\nHOME="));
-	assert_true(sw_has_line(r.out, pwd_line));
+	assert_true(sw_has_line(r.out, pwd_line(SW_AS(state))));
 	sw_run_free(&r);
 }
 
@@ -160,7 +166,7 @@ static void env_set_clear_set(void **state)
 {
 	env_case(SW_AS(state), L("FOO=orig"),
 		 L("--setenv", "X", "1", "--clearenv", "--setenv", "Y", "2"),
-		 L("Y=2", pwd_line));
+		 L("Y=2", pwd_line(SW_AS(state))));
 }
 
 static void env_unset_then_set(void **state)
@@ -168,7 +174,7 @@ static void env_unset_then_set(void **state)
 	env_case(SW_AS(state), L("FOO=orig"),
 		 L("--clearenv", "--setenv", "FOO", "1", "--setenv", "BAR", "2",
 		   "--unsetenv", "FOO", "--setenv", "FOO", "again"),
-		 L("BAR=2", "FOO=again", pwd_line));
+		 L("BAR=2", "FOO=again", pwd_line(SW_AS(state))));
 }
 
 static void env_pwd_follows_chdir(void **state)
@@ -197,7 +203,7 @@ static void env_jail_path_finds_program(void **state)
 	if (r.code != 0)
 		fail_msg("swrap exit %d: %s", r.code, r.err);
 	char want[8500];
-	snprintf(want, sizeof want, "%s\n%s\n", path, pwd_line);
+	snprintf(want, sizeof want, "%s\n%s\n", path, pwd_line(SW_AS(state)));
 	assert_string_equal(r.out, want);
 	sw_run_free(&r);
 	jail(SW_AS(state), sw_swrap(), NULL,
@@ -699,9 +705,6 @@ int main(void)
 	/* the shim cases decide these themselves */
 	unsetenv("RUST_LOG");
 	unsetenv("RUST_BACKTRACE");
-	if (!getcwd(cwd, sizeof cwd))
-		return 1;
-	snprintf(pwd_line, sizeof pwd_line, "PWD=%s", cwd);
 	const struct CMUnitTest tests[] = {
 		SW_BOTH(env_inherited),
 		SW_BOTH(env_clearenv),

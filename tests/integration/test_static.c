@@ -21,23 +21,16 @@
  */
 #include "harness.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* $SWRAP_STATIC, else $SW_BUILD/static/swrap; NULL when it is missing. */
+/* $SWRAP_STATIC, else $SW_BUILD/static/swrap (staged where the test uid
+ * can reach it, see harness.h); NULL when it is missing. */
 static const char *static_swrap(void)
 {
-	static char path[PATH_MAX];
-	const char *s = getenv("SWRAP_STATIC");
-	if (s)
-		snprintf(path, sizeof path, "%s", s);
-	else {
-		const char *b = getenv("SW_BUILD");
-		snprintf(path, sizeof path, "%s/static/swrap", b ? b : "build");
-	}
+	const char *path = sw_static_swrap();
 	return access(path, X_OK) == 0 ? path : NULL;
 }
 

@@ -707,11 +707,11 @@ static void setup_paths(void)
 		bwrap_path = b;
 	if (d && *d)
 		snprintf(parity_dir, sizeof parity_dir, "%s", d);
-	const char *build = getenv("SW_BUILD");
-	char rel[PATH_MAX];
-	snprintf(rel, sizeof rel, "%s/tests/parity/probe", build ? build : "build");
-	if (!realpath(rel, probe_path)) {
-		fprintf(stderr, "parity: %s: %s (build it: make parity)\n", rel, strerror(errno));
+	/* The probe runs as the test uid too: the harness's path, staged
+	 * when that uid can't reach the build directory. */
+	const char *probe = sw_parity_probe();
+	if (!realpath(probe, probe_path)) {
+		fprintf(stderr, "parity: %s: %s (build it: make parity)\n", probe, strerror(errno));
 		exit(1);
 	}
 	snprintf(probe_dir, sizeof probe_dir, "%s", probe_path);
