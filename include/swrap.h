@@ -161,7 +161,26 @@ int sw_spec_rlimit(sw_spec *spec, int resource, uint64_t soft, uint64_t hard,
 
 /* ---- cgroup ----------------------------------------------------------- */
 
-/* id: [A-Za-z0-9._-]{1,64}, not "." or "..". parent: NULL for "swrap". */
+/* id: [A-Za-z0-9._-]{1,64}, not "." or "..". parent: NULL for "swrap".
+ *
+ * Where the jail's cgroup goes: <top>/<parent>/<id>, made by sw_spawn and
+ * removed when the jail ends, with every empty parent swrap made (marked
+ * with the user xattr "user.swrap.parent" on cgroup2; the last jail out
+ * removes it). <top> is the hierarchy's root for a root caller; for any
+ * other uid it is the top of the caller's delegated subtree: the highest
+ * ancestor of the caller's own cgroup owned by that uid (under systemd,
+ * .../user@UID.service — a `systemd-run --user --scope -p Delegate=yes`
+ * scope lies below it). So one parent gives /sys/fs/cgroup/<app>/<id> as
+ * root and .../user@UID.service/<app>/<id> rootless.
+ *
+ * What swrap may do to the caller's cgroup: cgroup2 enables controllers
+ * only in cgroups without processes of their own. When a level where
+ * limits must be enabled is the caller's own cgroup (a delegated scope
+ * holding the caller and its shell, or a container's cgroup namespace
+ * root), sw_spawn first moves every process of that cgroup (the calling
+ * process included, with all its threads) into its new child
+ * "swrap-caller", which stays. It never moves processes of any other
+ * cgroup: a level holding someone else's processes is an error. */
 int sw_spec_cgroup(sw_spec *spec, const char *id, const char *parent,
 		   bool optional, sw_error *err);
 
@@ -222,8 +241,9 @@ int sw_child_pidfd(const sw_child *child); /* -1 when the kernel has none */
 void sw_child_free(sw_child *child);
 
 /* Kills every process of a jail's cgroup (cgroup.kill on v2; freeze, kill,
- * thaw on v1) and removes its directories. Blocks until the cgroup is
- * empty. parent: NULL for "swrap". Any thread. */
+ * thaw on v1) and removes its directories, and the empty parents swrap
+ * made. Blocks until the cgroup is empty. parent: NULL for "swrap"; found
+ * where sw_spec_cgroup puts it. Any thread. */
 int sw_cgroup_kill(const char *id, const char *parent, sw_error *err);
 
 #ifdef __cplusplus
