@@ -101,10 +101,15 @@ $(B)/tests/helpers/%: tests/helpers/%.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
 
 # The main job: the launcher's shim profile around a program that reports
-# what it sees from inside.
+# what it sees from inside. The program is copied first into a fresh
+# directory of its own, as a launcher installs its shim (the profile binds
+# the shim's directory), so what the jail shows does not depend on where
+# the checkout is; the directory is removed afterwards.
+DEMO_ARGS := ids + env + cwd + ls / + flags /usr + write /usr/x + write /tmp/x
 _demo: _all $(B)/tests/helpers/jt
-	@echo '$$ swrap --profile shim -- $(abspath $(B))/tests/helpers/jt ids + env + cwd + ls / + flags /usr + write /usr/x + write /tmp/x'
-	@$(B)/swrap --profile shim -- $(abspath $(B))/tests/helpers/jt ids + env + cwd + ls / + flags /usr + write /usr/x + write /tmp/x
+	@d=$$(mktemp -d /tmp/swrap-demo.XXXXXX) && cp $(B)/tests/helpers/jt "$$d/jt" && \
+	echo "\$$ swrap --profile shim -- $$d/jt $(DEMO_ARGS)" && \
+	$(B)/swrap --profile shim -- "$$d/jt" $(DEMO_ARGS); rc=$$?; rm -rf "$$d"; exit $$rc
 
 # Further rule sets (install, bench, fuzz, static, fault, security,
 # parity) live in mk/; included here so their test lists are known below.
