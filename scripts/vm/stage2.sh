@@ -7,6 +7,7 @@
 # Reads /swtest/config (written by run.sh):
 #   VM_SUITES    test binaries, relative to $SW_BUILD
 #   VM_LAYOUTS   "root scope", or one of them: where the binaries run (below)
+#   VM_ROOT_SUITES  the binaries of the "root" layout (default: VM_SUITES)
 #   VM_TIMEOUT   seconds one binary may take before it is killed
 #   VM_DELEGATE  controllers enabled from user.slice down ("all": every one
 #                the parent offers; systemd's user@.service delegates
@@ -18,8 +19,9 @@
 export PATH=/usr/bin:/usr/sbin HOME=/root TERM=dumb
 export SW_BUILD=/swtest/build
 export SWRAP=$SW_BUILD/swrap
-VM_SUITES="" VM_LAYOUTS="root scope" VM_TIMEOUT=600 VM_DELEGATE=all VM_ENV=""
+VM_SUITES="" VM_ROOT_SUITES="" VM_LAYOUTS="root scope" VM_TIMEOUT=600 VM_DELEGATE=all VM_ENV=""
 . /swtest/config
+[ -n "$VM_ROOT_SUITES" ] || VM_ROOT_SUITES=$VM_SUITES
 for e in $VM_ENV; do
 	export "${e?}"
 done
@@ -45,7 +47,8 @@ for m in /swtest/modules/*.ko; do
 	[ -e "$m" ] || continue
 	insmod "$m" || say "insmod $m failed"
 done
-[ -c /dev/net/tun ] || say "no /dev/net/tun"
+# As udev leaves it on a Debian host (50-udev-default.rules).
+chmod 0666 /dev/net/tun 2>/dev/null || say "no /dev/net/tun"
 
 # --- cgroup v2 only, every controller ---------------------------------------
 # As systemd mounts it; memory_recursiveprot is 5.7+, so fall back.
@@ -93,6 +96,13 @@ for d in $cg $cg/system.slice $cg/user.slice $cg/user.slice/user-4242.slice $u $
 	echo "${d#$cg}/ subtree_control: $(cat $d/cgroup.subtree_control)"
 done
 ls -ld /dev/net/tun /dev/kvm 2>&1
+# What swrap doctor does not list: cgroup.kill (5.14+; swrap falls back to
+# freezing and signalling each process).
+if [ -e $cg/system.slice/cgroup.kill ]; then
+	echo "cgroup.kill: present"
+else
+	echo "cgroup.kill: absent"
+fi
 
 # run_in CGROUP CMD...: CMD with its own process moved into CGROUP first.
 run_in() {
@@ -124,11 +134,11 @@ tp=0
 tf=0
 for layout in $VM_LAYOUTS; do
 	case $layout in
-	root) where=$root_cg ;;
-	scope) where=$scope ;;
+	root) where=$root_cg suites=$VM_ROOT_SUITES ;;
+	scope) where=$scope suites=$VM_SUITES ;;
 	*) die "unknown layout $layout" ;;
 	esac
-	for t in $VM_SUITES; do
+	for t in $suites; do
 		name=${t##*/}
 		log=/swtest/out/$layout-$name.log
 		echo "== $name ($layout: ${where#$cg})"
