@@ -17,7 +17,7 @@
 # start in (test_cgroup_v2 builds its own layouts). test_library (threads
 # launching jails, ~270 s under TCG against ~35 s alone) stays out of TCG
 # runs. A TCG run of all three kernels then takes about 4 minutes on two
-# cores (3m40s measured, down from 14m37s with everything from both);
+# cores (3m40s measured, build included);
 # with KVM everything runs from both.
 
 # The suites (relative to $(B)), one variable to extend: every
