@@ -23,6 +23,8 @@
 #                2000 with KVM, 200 with TCG (10000, its default, takes
 #                ten minutes under TCG; make check runs that many on the
 #                host)
+#   VM_STORM_JAILS  jails of test_library's threaded storm (its
+#                SW_STORM_JAILS): 500 with KVM, 40 with TCG
 #   VM_MEM, VM_SMP   memory (MiB, 2048) and CPUs (2 with KVM, 1 with TCG)
 #                of each VM
 #   VM_JOBS      VMs at a time (1 with KVM, 3 with TCG: see below)
@@ -56,6 +58,7 @@ kvm)
 	vm_timeout=${VM_TIMEOUT:-900}
 	test_timeout=${VM_TEST_TIMEOUT:-300}
 	race_n=${VM_RACE_N:-2000}
+	storm_n=${VM_STORM_JAILS:-500}
 	jobs=${VM_JOBS:-1}
 	smp=${VM_SMP:-2}
 	;;
@@ -67,6 +70,7 @@ tcg)
 	vm_timeout=${VM_TIMEOUT:-1800}
 	test_timeout=${VM_TEST_TIMEOUT:-900}
 	race_n=${VM_RACE_N:-200}
+	storm_n=${VM_STORM_JAILS:-40}
 	jobs=${VM_JOBS:-3}
 	# One vCPU: with more vCPUs than host CPUs, a guest spins on locks
 	# held by a vCPU the host has descheduled (test_library's threaded
@@ -102,7 +106,7 @@ VM_ROOT_SUITES="$root_tests"
 VM_LAYOUTS="$layouts"
 VM_TIMEOUT=$test_timeout
 VM_DELEGATE="${VM_DELEGATE:-all}"
-VM_ENV="SW_RACE_N=$race_n"
+VM_ENV="SW_RACE_N=$race_n SW_STORM_JAILS=$storm_n"
 CFG
 	(cd "$x" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 >"$vmdir/extra-$k.cpio.gz"
