@@ -121,9 +121,80 @@ static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, 
 	if (r == 0 && send(L->go[1], "g", 1, MSG_NOSIGNAL) != 1)
 		r = sw_error_set(err, errno, "the jail's setup ended before it was released: %s",
 				 strerror(errno));
+	if (r < 0 || !sw_ns_has_reaper(L)) { /* else learn_command needs it */
+		close(L->go[1]);
+		L->go[1] = -1;
+	}
+	return r;
+}
+
+/* The host pid of the process a pidfd refers to ("Pid:" in its fdinfo,
+ * Linux 5.3), or -1. */
+static pid_t pidfd_pid(int pfd)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pfd);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	const char *p = strstr(buf, "\nPid:");
+	long pid = p ? strtol(p + 5, NULL, 10) : -1;
+	return pid > 0 ? (pid_t)pid : -1;
+}
+
+/* Without pidfd_open in the jail: PID 1's first child (CONFIG_PROC_CHILDREN). */
+static pid_t first_child(pid_t pid)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	long v = strtol(buf, NULL, 10);
+	return v > 0 ? (pid_t)v : -1;
+}
+
+/* With a PID 1 of ours, the command is its child: PID 1 sends a pidfd of
+ * it (send_command in child.c) and waits for our ack before it reaps
+ * anything, so the pid read here is still the command's. */
+static void learn_command(struct sw_launch *L, struct sw_child *c)
+{
+	c->cmd_pid = c->pid;
+	if (L->go[1] < 0)
+		return;
+	c->cmd_pid = -1;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+	ssize_t n;
+	while ((n = recvmsg(L->go[1], &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	struct cmsghdr *cm = n == 1 ? CMSG_FIRSTHDR(&m) : NULL;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+		int pfd;
+		memcpy(&pfd, CMSG_DATA(cm), sizeof pfd);
+		c->cmd_pid = pidfd_pid(pfd);
+		close(pfd);
+	}
+	if (n == 1 && c->cmd_pid < 0)
+		c->cmd_pid = first_child(c->pid);
+	send(L->go[1], "a", 1, MSG_NOSIGNAL);
 	close(L->go[1]);
 	L->go[1] = -1;
-	return r;
 }
 
 /* The signals the caller has handlers for, found while every signal is
@@ -200,6 +271,8 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 		*err = child_err;
 	if (r == 0 || cr < 0)
 		r = cr;
+	if (r == 0)
+		learn_command(L, c);
 	if (r < 0)
 		kill_and_reap(pid);
 	return r;
