@@ -50,6 +50,47 @@ H(h_kill_cgroup)
 	return r;
 }
 
+/* --stop-cgroup, --freeze-cgroup, --thaw-cgroup, --cgroup-stats ID. */
+H(h_cg_action)
+{
+	if (p->cli->cg_action && (unsigned)p->cli->cg_action != o->data)
+		return sw_error_set(p->err, EINVAL, "only one action on a "
+				    "cgroup at a time");
+	int r = sw_spec_check_cgroup_id(a[0], p->err);
+	char *id = r < 0 ? NULL : strdup(a[0]);
+	if (r == 0 && !id)
+		r = sw_error_set(p->err, ENOMEM, "out of memory");
+	if (r == 0) {
+		free(p->cli->cg_id);
+		p->cli->cg_id = id;
+		p->cli->cg_action = o->data;
+	}
+	return r;
+}
+
+H(h_grace)
+{
+	(void)o;
+	uint64_t ms;
+	int r = sw_parse_count(a[0], &ms, p->err);
+	if (r == 0 && ms > 3600000)
+		r = sw_error_set(p->err, EINVAL, "\"%s\" is more than an hour "
+				 "(3600000 ms)", a[0]);
+	if (r == 0) {
+		p->cli->grace_ms = (unsigned)ms;
+		p->cli->grace_set = true;
+	}
+	return r;
+}
+
+H(h_json)
+{
+	(void)o;
+	(void)a;
+	p->cli->json = true;
+	return 0;
+}
+
 /* --profile and --volume run in the scan, as the profile must be built
  * before the options that follow it apply on top. */
 H(h_profile)
@@ -489,6 +530,18 @@ static const struct sw_compat_option table[] = {
 	  SW_LIMIT_PIDS_MAX, SW_OPT_EXT },
 	{ "--kill-cgroup", 1, "ID", "kill all in cgroup ID, remove it, exit",
 	  h_kill_cgroup, 0, SW_OPT_EXT },
+	{ "--stop-cgroup", 1, "ID", "SIGTERM jail ID, wait --grace, kill, remove",
+	  h_cg_action, SW_CG_STOP, SW_OPT_EXT },
+	{ "--grace", 1, "MS", "--stop-cgroup's grace period (default 5000)",
+	  h_grace, 0, SW_OPT_EXT },
+	{ "--freeze-cgroup", 1, "ID", "pause every process of jail ID, exit",
+	  h_cg_action, SW_CG_FREEZE, SW_OPT_EXT },
+	{ "--thaw-cgroup", 1, "ID", "resume jail ID, exit", h_cg_action,
+	  SW_CG_THAW, SW_OPT_EXT },
+	{ "--cgroup-stats", 1, "ID", "print jail ID's CPU, memory, pids, OOM kills",
+	  h_cg_action, SW_CG_STATS, SW_OPT_EXT },
+	{ "--json", 0, NULL, "--cgroup-stats as one JSON object", h_json, 0,
+	  SW_OPT_EXT },
 };
 
 const struct sw_compat_option *sw_compat_options(size_t *n)
