@@ -197,7 +197,8 @@ int sw_spec_limit(sw_spec *spec, enum sw_limit which, uint64_t value,
 
 /* ---- named profiles --------------------------------------------------- */
 
-/* What the VM launcher's BwrapSandbox::apply() builds. */
+/* What the VM launcher's BwrapSandbox::apply() builds (fields added at
+ * the end over time: initialize with designated initializers). */
 struct sw_shim_opts {
 	const char *shim;            /* absolute path of the shim binary */
 	const char *const *args;     /* its arguments, argc of them */
@@ -210,6 +211,14 @@ struct sw_shim_opts {
 	const char *host_root;       /* existence checks under here; NULL "/" */
 	const char *rust_log;        /* NULL: not set */
 	const char *rust_backtrace;  /* NULL: not set */
+	/* Rlimits, only those the launcher's user configured: the profile
+	 * sets none of its own (the jail inherits the caller's; keep default
+	 * limits to the cgroup). Checked as sw_spec_rlimit checks them. */
+	const struct sw_shim_rlimit {
+		int resource;        /* RLIMIT_* */
+		uint64_t soft, hard; /* SW_RLIM_INF: unlimited */
+	} *rlimits;
+	size_t n_rlimits;
 };
 int sw_spec_profile_shim(sw_spec *spec, const struct sw_shim_opts *opts,
 			 sw_error *err);

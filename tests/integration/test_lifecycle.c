@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -573,6 +574,43 @@ static void test_bad_input(void **state)
 	sw_run_free(&r);
 }
 
+/* ---- 7: --profile shim imposes no rlimits ------------------------------- */
+
+static void test_shim_profile_rlimits(void **state)
+{
+	enum sw_as as = SW_AS(state);
+	/* Limits that differ from the old profile's (NOFILE 1024, FSIZE 1G):
+	 * the shim inherits them untouched. */
+	struct rlimit old, nofile;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	if (old.rlim_max < 4099) {
+		print_message("skipped: NOFILE hard limit %llu < 4099\n",
+			      (unsigned long long)old.rlim_max);
+		skip();
+	}
+	nofile = (struct rlimit){ 4099, old.rlim_max };
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &nofile), 0);
+	char want[96];
+	if (old.rlim_max == RLIM_INFINITY)
+		snprintf(want, sizeof want, "4099\nunlimited\nunlimited\n");
+	else
+		snprintf(want, sizeof want, "4099\n%llu\nunlimited\n",
+			 (unsigned long long)old.rlim_max);
+	struct sw_run r;
+	SW_SWRAP(as, &r, "--profile", "shim", "--", "/usr/bin/sh", "-c",
+		 "ulimit -n; ulimit -Hn; ulimit -f");
+	assert_int_equal(r.code, 0);
+	assert_string_equal(r.out, want);
+	sw_run_free(&r);
+	/* --rlimit still applies on top */
+	SW_SWRAP(as, &r, "--profile", "shim", "--rlimit", "NOFILE=2048",
+		 "--rlimit", "FSIZE=1G", "--", "/usr/bin/sh", "-c", "ulimit -n; ulimit -f");
+	assert_int_equal(r.code, 0);
+	assert_string_equal(r.out, "2048\n2097152\n");
+	sw_run_free(&r);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+}
+
 int main(void)
 {
 	/* Detached jails' processes come to us when swrap exits. */
@@ -586,6 +624,7 @@ int main(void)
 		{ "test_stats/root", test_stats, NULL, cleanup, &sw_as_root_v },
 		{ "test_stats/user", test_stats, NULL, cleanup, &sw_as_user_v },
 		SW_BOTH(test_bad_input),
+		SW_BOTH(test_shim_profile_rlimits),
 	};
 	return cmocka_run_group_tests(tests, NULL, cleanup);
 }
