@@ -153,6 +153,27 @@ enum sw_fd_role {
 };
 int sw_spec_fd(sw_spec *spec, enum sw_fd_role role, int fd, sw_error *err);
 int sw_spec_keep_fd(sw_spec *spec, int fd, sw_error *err);
+/* The command gets the caller's fd src as fd dst (dup3 between clone and
+ * exec, close-on-exec cleared): a watchdog pipe on fd 3, say. src itself
+ * is not passed on unless kept with sw_spec_keep_fd too. Maps apply
+ * together, so they may swap fds (3:4 and 4:3). src must be open at
+ * sw_spawn; dst is any fd number (0-2 included) but a --keep-fd's and
+ * appears once; at most 64 maps. -EBADF, -EINVAL (a message naming the
+ * map), -E2BIG, -ENOMEM. */
+int sw_spec_fd_map(sw_spec *spec, int src, int dst, sw_error *err);
+
+/* Join an existing network namespace instead of the caller's: path (such
+ * as /run/netns/NAME from `ip netns add`, or /proc/PID/ns/net), or an fd
+ * open on one (path NULL, fd >= 0; read at sw_spawn, not closed, the
+ * command does not get it). Not with SW_NS_NET. sw_spawn joins it from
+ * the calling thread around the clone (the thread's own namespace is back
+ * before sw_spawn returns; other threads are never affected), so the
+ * kernel's rule is the caller's: CAP_SYS_ADMIN over the namespace's owning
+ * user namespace and its own. A root caller can join any; an unprivileged
+ * one fails with -EPERM and a message saying why (a namespace owned by
+ * another user namespace can't be joined: the jail's new user namespace
+ * holds no capability over it). */
+int sw_spec_netns(sw_spec *spec, const char *path, int fd, sw_error *err);
 
 /* resource: RLIMIT_*; SW_RLIM_INF for unlimited. */
 #define SW_RLIM_INF UINT64_MAX

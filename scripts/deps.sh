@@ -2,7 +2,7 @@
 # Installs what building and testing shrinkwrap needs, when it is missing.
 # Called by make; does nothing (quickly) when everything is there.
 set -eu
-pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap valgrind"
+pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap valgrind iproute2"
 [ "${SWRAP_FUZZ:-0}" = 1 ] && pkgs="$pkgs clang"
 missing=""
 for p in $pkgs; do

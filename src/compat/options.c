@@ -315,6 +315,38 @@ H(h_keep_fd)
 	return r < 0 ? r : sw_spec_keep_fd(p->spec, fd, p->err);
 }
 
+/* SRC:DST, both fds. */
+H(h_fd_map)
+{
+	(void)o;
+	const char *colon = strchr(a[0], ':');
+	char *src = colon ? strndup(a[0], (size_t)(colon - a[0])) : NULL;
+	int s, d, r;
+	if (colon && !src)
+		return sw_error_set(p->err, ENOMEM, "out of memory");
+	r = colon ? sw_parse_fd(src, &s, NULL) : -EINVAL;
+	if (r == 0)
+		r = sw_parse_fd(colon + 1, &d, NULL);
+	free(src);
+	if (r < 0)
+		return sw_error_set(p->err, EINVAL, "\"%s\" is not SRC:DST "
+				    "(two fd numbers)", a[0]);
+	return sw_spec_fd_map(p->spec, s, d, p->err);
+}
+
+/* A path (absolute) or an fd number. */
+H(h_netns)
+{
+	(void)o;
+	int fd;
+	if (a[0][0] == '/')
+		return sw_spec_netns(p->spec, a[0], -1, p->err);
+	if (sw_parse_fd(a[0], &fd, NULL) < 0)
+		return sw_error_set(p->err, EINVAL, "\"%s\" is neither an "
+				    "absolute path nor an fd number", a[0]);
+	return sw_spec_netns(p->spec, NULL, fd, p->err);
+}
+
 /* NAME=SOFT[:HARD]; HARD defaults to SOFT. */
 H(h_rlimit)
 {
@@ -440,6 +472,8 @@ static const struct sw_compat_option table[] = {
 	  SW_NS_CGROUP, 0 },
 	{ "--unshare-cgroup-try", 0, NULL, "new cgroup namespace if possible",
 	  h_unshare, SW_NS_CGROUP_TRY, 0 },
+	{ "--netns", 1, "PATH|FD", "join this network namespace",
+	  h_netns, 0, SW_OPT_EXT },
 	{ "--uid", 1, "UID", "uid inside (needs a user namespace)", h_id, 0, 0 },
 	{ "--gid", 1, "GID", "gid inside (needs a user namespace)", h_id, 1, 0 },
 	{ "--hostname", 1, "NAME", "hostname inside (needs --unshare-uts)",
@@ -509,6 +543,8 @@ static const struct sw_compat_option table[] = {
 	  SW_FD_SYNC, 0 },
 	{ "--keep-fd", 1, "FD", "pass FD to the command (repeatable)",
 	  h_keep_fd, 0, SW_OPT_EXT },
+	{ "--fd-map", 1, "SRC:DST", "pass fd SRC as fd DST (repeatable)",
+	  h_fd_map, 0, SW_OPT_EXT },
 	{ "--rlimit", 1, "NAME=SOFT[:HARD]", "NOFILE FSIZE NPROC AS CPU CORE MEMLOCK STACK",
 	  h_rlimit, 0, SW_OPT_EXT },
 	SECTION("Cgroup"),

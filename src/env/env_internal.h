@@ -82,6 +82,11 @@ struct sw_env_plan {
 	int *uncloexec; /* kept fds >= 3 whose CLOEXEC must be cleared */
 	size_t nuncloexec;
 	int fd_scan_max; /* bound for the brute-force fallback */
+	/* --fd-map (borrowed from the spec); the temporary copies go at or
+	 * above fdmap_base, clear of every source and destination */
+	const int *fdmap_src, *fdmap_dst;
+	size_t nfdmap;
+	int fdmap_base;
 	unsigned test_flags;
 
 	/* seccomp: installed in order */

@@ -54,7 +54,12 @@ static bool lists_eq(const sw_spec *a, const sw_spec *b)
 	}
 	return ints_eq(a->add_seccomp_fds, a->nadd_seccomp, b->add_seccomp_fds,
 		       b->nadd_seccomp) &&
-	       ints_eq(a->keep_fds, a->nkeep, b->keep_fds, b->nkeep);
+	       ints_eq(a->keep_fds, a->nkeep, b->keep_fds, b->nkeep) &&
+	       ints_eq(a->fdmap_src, a->nfdmap, b->fdmap_src, b->nfdmap) &&
+	       ints_eq(a->fdmap_dst, a->nfdmap, b->fdmap_dst, b->nfdmap) &&
+	       a->netns_fd == b->netns_fd &&
+	       (a->netns_path ? b->netns_path && !strcmp(a->netns_path, b->netns_path)
+			      : !b->netns_path);
 }
 
 static bool scalars_eq(const sw_spec *a, const sw_spec *b)

@@ -16,6 +16,7 @@
 
 #define SW_UNSET_ID ((uint32_t)-1)
 #define SW_NO_FD (-1)
+#define SW_FD_MAP_MAX 64
 #define SW_CGROUP_ID_MAX 64
 #define SW_DEFAULT_CGROUP_PARENT "swrap"
 
@@ -90,6 +91,13 @@ struct sw_spec {
 	int info_fd, json_status_fd, block_fd, sync_fd; /* SW_NO_FD */
 	int *keep_fds;
 	size_t nkeep;
+	/* --fd-map SRC:DST, in order; each DST once (SW_FD_MAP_MAX at most) */
+	int *fdmap_src, *fdmap_dst;
+	size_t nfdmap;
+
+	/* --netns: a path (netns_path) or an fd (netns_fd), or neither */
+	char *netns_path;
+	int netns_fd; /* SW_NO_FD */
 
 	struct sw_rlimit *rlimits; /* last one per resource wins */
 	size_t nrlimits;
