@@ -271,6 +271,9 @@ static int finish(struct sw_parse *p)
 				 "(--kill-cgroup, --stop-cgroup, --freeze-cgroup, "
 				 "--thaw-cgroup, --cgroup-stats ID)",
 				 p->cgroup_parent);
+	else if (p->cgroup_optional)
+		r = sw_error_set(p->err, EINVAL, "--cgroup-optional needs "
+				 "--cgroup ID");
 	if (r == 0 && (p->cli->kill_cgroup ? 1 : 0) + (p->cli->cg_action ? 1 : 0) > 1)
 		r = sw_error_set(p->err, EINVAL, "--kill-cgroup cannot be "
 				 "combined with another action on a cgroup");
@@ -278,9 +281,6 @@ static int finish(struct sw_parse *p)
 		r = sw_error_set(p->err, EINVAL, "--grace needs --stop-cgroup ID");
 	if (r == 0 && p->cli->json && p->cli->cg_action != SW_CG_STATS)
 		r = sw_error_set(p->err, EINVAL, "--json needs --cgroup-stats ID");
-	else if (p->cgroup_optional)
-		r = sw_error_set(p->err, EINVAL, "--cgroup-optional needs "
-				 "--cgroup ID");
 	/* swrap exits as soon as a detached jail runs: with a death signal
 	 * tied to it, the jail would die right away. */
 	if (r == 0 && p->spec->detach && p->spec->die_with_parent)
