@@ -126,13 +126,14 @@ static int reap_all(pid_t cmd)
 	return code;
 }
 
-/* PID 1 holds no launcher fd but the lifeline and --sync-fd (another
- * jail's lifeline above all, or that jail would never see its launcher
- * die). keep[] is sorted, -1 entries ignored. */
-static void close_all_but(const int keep[2])
+/* PID 1 holds no launcher fd but the lifeline, --sync-fd and the "go"
+ * socket (another jail's lifeline or report pipe above all: that jail
+ * would never see its launcher die, or its launcher never hear EOF).
+ * keep[] is sorted, -1 entries ignored. */
+static void close_all_but(const int keep[3])
 {
 	unsigned from = 3;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		if (keep[i] < (int)from)
 			continue;
 		if ((unsigned)keep[i] > from)
@@ -187,11 +188,20 @@ static void send_command(int sock, pid_t cmd)
 static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cmd)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int sync = L->spec->sync_fd;
-	int keep[2] = { life < sync ? life : sync, life < sync ? sync : life };
+	int keep[3] = { life, L->spec->sync_fd, L->go[0] };
+	for (int i = 0; i < 3; i++) /* sort three */
+		for (int k = i + 1; k < 3; k++)
+			if (keep[k] < keep[i]) {
+				int t = keep[i];
+				keep[i] = keep[k];
+				keep[k] = t;
+			}
 	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
-	send_command(L->go[0], cmd);
+	/* Before waiting for the parent's ack: a copy of another launch's
+	 * report pipe held here (two threads spawning at once) would keep
+	 * that launch waiting for EOF, and so on in a circle. */
 	close_all_but(keep);
+	send_command(L->go[0], cmd);
 	static const int fwd[] = SW_FORWARDED_SIGNALS;
 	sigset_t chld;
 	sigemptyset(&chld);
