@@ -9,7 +9,7 @@
 # is asked only once the packages are there.
 
 PUBLIC := all check unit integration parity demo bench static fuzz fuzz-check \
-	security install uninstall example-check
+	security install uninstall example-check vm-check
 
 .PHONY: $(PUBLIC) deps clean
 .DEFAULT_GOAL := all
@@ -21,6 +21,8 @@ $(PUBLIC): deps
 
 # check runs the fuzzer too: clang is one of its dependencies.
 check fuzz fuzz-check: export SWRAP_FUZZ = 1
+# and the suites in VMs (mk/vm.mk): qemu, busybox-static and cpio.
+check vm-check: export SWRAP_VM = 1
 
 deps:
 	@sh scripts/deps.sh
@@ -101,10 +103,15 @@ $(B)/tests/helpers/%: tests/helpers/%.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
 
 # The main job: the launcher's shim profile around a program that reports
-# what it sees from inside.
+# what it sees from inside. The program is copied first into a fresh
+# directory of its own, as a launcher installs its shim (the profile binds
+# the shim's directory), so what the jail shows does not depend on where
+# the checkout is; the directory is removed afterwards.
+DEMO_ARGS := ids + env + cwd + ls / + flags /usr + write /usr/x + write /tmp/x
 _demo: _all $(B)/tests/helpers/jt
-	@echo '$$ swrap --profile shim -- $(abspath $(B))/tests/helpers/jt ids + env + cwd + ls / + flags /usr + write /usr/x + write /tmp/x'
-	@$(B)/swrap --profile shim -- $(abspath $(B))/tests/helpers/jt ids + env + cwd + ls / + flags /usr + write /usr/x + write /tmp/x
+	@d=$$(mktemp -d /tmp/swrap-demo.XXXXXX) && cp $(B)/tests/helpers/jt "$$d/jt" && \
+	echo "\$$ swrap --profile shim -- $$d/jt $(DEMO_ARGS)" && \
+	$(B)/swrap --profile shim -- "$$d/jt" $(DEMO_ARGS); rc=$$?; rm -rf "$$d"; exit $$rc
 
 # Further rule sets (install, bench, fuzz, static, fault, security,
 # parity) live in mk/; included here so their test lists are known below.
@@ -123,12 +130,14 @@ _parity: _all $(TEST_HELPERS)
 
 # Everything CI runs. The static binary is built first (best effort: it
 # needs Debian's util-linux source package; test_static says when it is
-# missing); then every cmocka suite; then 60 s of fuzzing; the unit tests
+# missing); then every cmocka suite; then the VM suites on Debian's
+# kernels (mk/vm.mk); then 60 s of fuzzing; the unit tests
 # under valgrind; and the unit and launch tests again under ASan + UBSan.
 SAN_TESTS := $(UNIT_TESTS:$(B)/%=%) tests/integration/test_launch tests/integration/test_library
 _check: _all $(UNIT_TESTS) $(INTEG_TESTS) $(TEST_HELPERS) $(FAULT_TESTS) $(SEC_TESTS) $(PARITY_TESTS)
 	@$(MAKE) --no-print-directory _static || echo "check: make static failed; test_static will skip"
 	@$(RUN_TESTS) all $(UNIT_TESTS) $(INTEG_TESTS) $(FAULT_TESTS) $(SEC_TESTS) $(PARITY_TESTS)
+	@$(MAKE) --no-print-directory _vm-check
 	@$(MAKE) --no-print-directory _fuzz-check
 	@$(MAKE) --no-print-directory _valgrind
 ifneq ($(SANITIZE),1)

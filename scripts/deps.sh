@@ -4,6 +4,8 @@
 set -eu
 pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap valgrind iproute2"
 [ "${SWRAP_FUZZ:-0}" = 1 ] && pkgs="$pkgs clang"
+# make check / vm-check boot Debian's kernels under qemu (mk/vm.mk).
+[ "${SWRAP_VM:-0}" = 1 ] && pkgs="$pkgs qemu-system-x86 busybox-static cpio"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -416,7 +416,7 @@ int sw_cgroup_prepare_at(const struct sw_cgroup_host *host,
 	sw_error mine = { 0 };
 	r = build(host, spec, need, out, &mine);
 	if (r < 0 && spec->cgroup_optional) {
-		/* The reference launcher's behaviour: warn, run unconfined. */
+		/* The VM launcher's behaviour: warn, run unconfined. */
 		if (warning && warning_len)
 			snprintf(warning, warning_len,
 				 "running without a cgroup (--cgroup-optional): %s",

@@ -550,7 +550,7 @@ static const struct sw_compat_option table[] = {
 	SECTION("Cgroup"),
 	{ "--cgroup", 1, "ID", "run in cgroup <parent>/ID (removed after)",
 	  h_cgroup, 0, SW_OPT_EXT },
-	{ "--cgroup-parent", 1, "PATH", "parent of --cgroup (default: swrap)",
+	{ "--cgroup-parent", 1, "PATH", "parent of --cgroup (default: swrap), see swrap(1)",
 	  h_cgroup, 1, SW_OPT_EXT },
 	{ "--cgroup-optional", 0, NULL, "warn, run anyway, if no cgroup",
 	  h_cgroup, 2, SW_OPT_EXT },

@@ -1,10 +1,10 @@
 /* profile.c — named profiles: whole specs for known launchers.
  *
- * "shim" is what the VM launcher's BwrapSandbox::apply() builds for its
- * shim (see shared/reference/bwrap_sandbox.rs), in the same order, so that
- * `swrap --emit-bwrap --profile shim` prints the launcher's command line.
- * The only system calls in src/spec are here: the reference binds system
- * paths "if they exist", checked under opts->host_root.
+ * "shim" is what the VM launcher's BwrapSandbox::apply() (Rust code that
+ * builds a bwrap command line for its shim) builds, in the same order, so
+ * that `swrap --emit-bwrap --profile shim` prints the launcher's command
+ * line. The only system calls in src/spec are here: that launcher binds
+ * system paths "if they exist", checked under opts->host_root.
  */
 #include <errno.h>
 #include <limits.h>
@@ -31,7 +31,7 @@ static bool exists(const char *host_root, const char *path)
 	if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full)
 		return false;
 	/* stat, not lstat: a dangling symlink does not "exist" (Rust's
-	 * Path::exists, which the reference uses). */
+	 * Path::exists, which the VM launcher uses). */
 	return stat(full, &st) == 0;
 }
 

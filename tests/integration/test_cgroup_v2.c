@@ -411,24 +411,34 @@ static void test_lone_scope(void **state)
 	print_message("  pids: exit %d: %s", code, out);
 	assert_int_equal(code, 0);
 	assert_true(atoi(strstr(out, "forked ") + 7) <= 8);
-	code = RUN(LONE, out, JAIL, "--detach", "--cgroup", "v2j-lone2", "--", "/bin/sleep", "100");
+	/* The scope now enables controllers for its children: it takes no
+	 * process of its own any more; the shell's children start where the
+	 * shell now is. */
+	char f[PATH_MAX], buf[256] = "";
+	snprintf(f, sizeof f, "%s/cgroup.procs", LONE);
+	int fd = open(f, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, sizeof buf - 1), 0); /* empty */
+	close(fd);
+#define CALLER LONE "/" "swrap-caller"
+	code = RUN(CALLER, out, JAIL, "--detach", "--cgroup", "v2j-lone2", "--", "/bin/sleep", "100");
 	print_message("  detach without limits: exit %d: %s", code, out);
 	assert_int_equal(code, 0);
 	pid_t pid = atoi(out);
-	code = RUN(LONE, out, "--kill-cgroup", "v2j-lone2");
+	code = RUN(CALLER, out, "--kill-cgroup", "v2j-lone2");
 	assert_int_equal(code, 0);
 	for (int i = 0; i < 200 && kill(pid, 0) == 0; i++) {
 		reap_all();
 		usleep(5000);
 	}
-	code = RUN(LONE, out, JAIL, "--cgroup", "v2j-lone3", "--memory-max", "64M", "--",
+	code = RUN(CALLER, out, JAIL, "--cgroup", "v2j-lone3", "--memory-max", "64M", "--",
 		   sw_helper("cgmem"), "256");
 	print_message("  memory: exit %d: %s", code, out);
 	assert_int_equal(code, 137);
 	/* The resident (the user's shell) now lives in swrap-caller. */
-	char f[PATH_MAX], buf[256] = "";
+	memset(buf, 0, sizeof buf);
 	snprintf(f, sizeof f, "/proc/%d/cgroup", (int)residents[0]);
-	int fd = open(f, O_RDONLY);
+	fd = open(f, O_RDONLY);
 	assert_true(fd >= 0);
 	assert_true(read(fd, buf, sizeof buf - 1) > 0);
 	close(fd);

@@ -156,7 +156,7 @@ static void test_volumes(void **state)
 	free(unrep);
 }
 
-/* The reference's apply_sets_ld_library_path_to_shim_dir. */
+/* The VM launcher's own test apply_sets_ld_library_path_to_shim_dir. */
 static void test_ld_library_path_is_shim_dir(void **state)
 {
 	sw_spec *s = sw_spec_new();
@@ -177,7 +177,7 @@ static void test_ld_library_path_is_shim_dir(void **state)
 	sw_spec_free(s);
 }
 
-/* The reference's apply_sets_die_with_parent_only_for_foreground. */
+/* The VM launcher's own test apply_sets_die_with_parent_only_for_foreground. */
 static void test_die_with_parent_only_foreground(void **state)
 {
 	for (int detached = 0; detached < 2; detached++) {
