@@ -175,6 +175,28 @@ int sw_spec_fd_map(sw_spec *spec, int src, int dst, sw_error *err);
  * holds no capability over it). */
 int sw_spec_netns(sw_spec *spec, const char *path, int fd, sw_error *err);
 
+/* Landlock from inside: once the new root is final, the jail (its PID 1
+ * and the command) restricts itself with a Landlock ruleset at the best
+ * ABI the kernel has, so that it may reach only its own tree, even through
+ * fds opened outside it (--keep-fd, --fd-map: an openat() below a host
+ * directory fd is refused). The rights follow the filesystem operations:
+ * read-only binds read and execute; writable binds, tmpfs and --mqueue
+ * also write; --dev and device binds also use devices; --proc reads and
+ * writes (no execute); the new root itself may only be listed. What each
+ * kernel ABI lacks is left out (see libswrap(3)).
+ *   SW_LANDLOCK_OFF  no ruleset (the default)
+ *   SW_LANDLOCK_ON   sw_spawn fails with -EOPNOTSUPP and a message when
+ *                    the kernel has no Landlock (or it is off)
+ *   SW_LANDLOCK_TRY  the same ruleset, or none when the kernel has none
+ * Sets a spec field only: never blocks; -EINVAL (a message naming the
+ * value) for any other mode. */
+enum sw_landlock {
+	SW_LANDLOCK_OFF = 0,
+	SW_LANDLOCK_ON = 1,
+	SW_LANDLOCK_TRY = 2,
+};
+int sw_spec_landlock(sw_spec *spec, int mode, sw_error *err);
+
 /* resource: RLIMIT_*; SW_RLIM_INF for unlimited. */
 #define SW_RLIM_INF UINT64_MAX
 int sw_spec_rlimit(sw_spec *spec, int resource, uint64_t soft, uint64_t hard,
@@ -240,6 +262,10 @@ struct sw_shim_opts {
 		uint64_t soft, hard; /* SW_RLIM_INF: unlimited */
 	} *rlimits;
 	size_t n_rlimits;
+	/* Landlock (sw_spec_landlock SW_LANDLOCK_ON): the shim reaches
+	 * only its binds, /dev, /proc and /tmp, even through fds it is
+	 * handed. */
+	bool landlock;
 };
 int sw_spec_profile_shim(sw_spec *spec, const struct sw_shim_opts *opts,
 			 sw_error *err);

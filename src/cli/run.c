@@ -12,8 +12,9 @@
 #include "cli/cli.h"
 #include "spec/spec.h"
 
-/* SWRAP_FORCE=clone-fallback,ro-fallback: take the old-kernel paths on a
- * new kernel (the tests use it; so can a user chasing a kernel quirk). */
+/* SWRAP_FORCE=clone-fallback,ro-fallback,no-landlock: take the old-kernel
+ * paths on a new kernel (the tests use it; so can a user chasing a kernel
+ * quirk). */
 static void apply_force(sw_spec *spec)
 {
 	const char *f = getenv("SWRAP_FORCE");
@@ -23,6 +24,8 @@ static void apply_force(sw_spec *spec)
 		spec->force |= SW_FORCE_CLONE_FALLBACK;
 	if (strstr(f, "ro-fallback"))
 		spec->force |= SW_FORCE_RO_FALLBACK;
+	if (strstr(f, "no-landlock"))
+		spec->force |= SW_FORCE_NO_LANDLOCK;
 }
 
 /* Signals for the command (see sw_child_kill): the handler only writes

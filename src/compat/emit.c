@@ -217,6 +217,11 @@ static void emit_fds(struct emitter *e, const sw_spec *s)
 		    NULL);
 	if (s->seccomp_profile)
 		put(e, true, "--seccomp-profile", s->seccomp_profile, NULL);
+	/* bwrap has no Landlock option */
+	if (s->landlock == SW_LANDLOCK_ON)
+		put(e, true, "--landlock", NULL, NULL);
+	else if (s->landlock == SW_LANDLOCK_TRY)
+		put(e, true, "--landlock-try", NULL, NULL);
 	const struct { const char *name; int fd; } one[] = {
 		{ "--info-fd", s->info_fd },
 		{ "--json-status-fd", s->json_status_fd },

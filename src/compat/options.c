@@ -149,6 +149,18 @@ H(h_detach)
 	return 0;
 }
 
+/* --landlock, --landlock-try. Early, as the shim profile takes it as
+ * its own flag (sw_shim_opts.landlock); the spec gets it when applying. */
+H(h_landlock)
+{
+	(void)a;
+	if (!p->applying) {
+		p->landlock = (int)o->data;
+		return 0;
+	}
+	return sw_spec_landlock(p->spec, (int)o->data, p->err);
+}
+
 /* ---- namespaces and the process ---------------------------------------- */
 
 H(h_unshare)
@@ -533,6 +545,10 @@ static const struct sw_compat_option table[] = {
 	  h_seccomp, 1, 0 },
 	{ "--seccomp-profile", 1, "default", "swrap's built-in seccomp filter",
 	  h_seccomp_profile, 0, SW_OPT_EXT },
+	{ "--landlock", 0, NULL, "reach only the jail's own tree (Landlock)",
+	  h_landlock, SW_LANDLOCK_ON, SW_OPT_EXT | SW_OPT_EARLY },
+	{ "--landlock-try", 0, NULL, "--landlock if the kernel has Landlock",
+	  h_landlock, SW_LANDLOCK_TRY, SW_OPT_EXT | SW_OPT_EARLY },
 	{ "--info-fd", 1, "FD", "write information about the jail to FD", h_fd,
 	  SW_FD_INFO, 0 },
 	{ "--json-status-fd", 1, "FD", "write JSON status documents to FD",

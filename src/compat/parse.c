@@ -2,8 +2,8 @@
  *
  * Two passes over the words. The scan walks the table: it finds each
  * option and its arguments, splices --args files in, stops at the command,
- * and runs the few "early" options (--help, --profile, --volume, --detach)
- * whose answer shapes the rest. Then, when a profile was named, the profile
+ * and runs the few "early" options (--help, --profile, --volume, --detach,
+ * --landlock) whose answer shapes the rest. Then, when a profile was named, the profile
  * is built first; then every option's handler runs in order on top of it,
  * so that what the user adds can refine or override what the profile set.
  */
@@ -222,6 +222,7 @@ static int apply_profile(struct sw_parse *p)
 		.ro_paths = (const char *const *)p->ro, .n_ro = p->nro,
 		.host_root = p->cli->host_root, .rust_log = p->cli->rust_log,
 		.rust_backtrace = p->cli->rust_backtrace,
+		.landlock = p->landlock == SW_LANDLOCK_ON,
 	};
 	if (r == 0)
 		r = sw_spec_profile_shim(p->spec, &o, p->err);

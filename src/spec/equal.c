@@ -70,6 +70,7 @@ static bool scalars_eq(const sw_spec *a, const sw_spec *b)
 	       a->new_session == b->new_session &&
 	       a->die_with_parent == b->die_with_parent &&
 	       a->as_pid_1 == b->as_pid_1 && a->detach == b->detach &&
+	       a->landlock == b->landlock &&
 	       a->seccomp_fd == b->seccomp_fd &&
 	       str_eq(a->seccomp_profile, b->seccomp_profile) &&
 	       a->info_fd == b->info_fd &&

@@ -232,6 +232,8 @@ int sw_spec_profile_shim(sw_spec *s, const struct sw_shim_opts *o,
 		r = shim_env(s, o, dir, err);
 	if (r == 0)
 		r = shim_process(s, o, err);
+	if (r == 0 && o->landlock)
+		r = sw_spec_landlock(s, SW_LANDLOCK_ON, err);
 	free(dir);
 	return r;
 }

@@ -362,6 +362,16 @@ void sw_spec_detach(sw_spec *s, bool on)
 	s->detach = on;
 }
 
+int sw_spec_landlock(sw_spec *s, int mode, sw_error *err)
+{
+	if (mode != SW_LANDLOCK_OFF && mode != SW_LANDLOCK_ON &&
+	    mode != SW_LANDLOCK_TRY)
+		return sw_error_set(err, EINVAL, "Landlock mode %d is not "
+				    "SW_LANDLOCK_OFF, _ON or _TRY", mode);
+	s->landlock = mode;
+	return 0;
+}
+
 int sw_spec_netns(sw_spec *s, const char *path, int fd, sw_error *err)
 {
 	if ((path == NULL) == (fd < 0))

@@ -61,6 +61,7 @@ struct sw_limits {
 enum {
 	SW_FORCE_CLONE_FALLBACK = 1u << 0, /* clone() instead of clone3 */
 	SW_FORCE_RO_FALLBACK = 1u << 1,    /* per-submount MS_REMOUNT */
+	SW_FORCE_NO_LANDLOCK = 1u << 2,    /* act as if Landlock were off */
 };
 
 struct sw_spec {
@@ -98,6 +99,8 @@ struct sw_spec {
 	/* --netns: a path (netns_path) or an fd (netns_fd), or neither */
 	char *netns_path;
 	int netns_fd; /* SW_NO_FD */
+
+	int landlock; /* enum sw_landlock */
 
 	struct sw_rlimit *rlimits; /* last one per resource wins */
 	size_t nrlimits;

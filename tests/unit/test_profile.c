@@ -126,6 +126,27 @@ static void test_detach_drops_die_with_parent(void **state)
 	free(unrep);
 }
 
+/* --landlock with the profile: the same bwrap line, Landlock on top;
+ * the C API's flag is the same thing. */
+static void test_landlock_flag(void **state)
+{
+	const char *extra[] = { "--landlock", NULL };
+	char *unrep, *line = emit_profile(*state, extra, NULL, &unrep);
+	assert_string_equal(line, expected);
+	assert_string_equal(unrep, "--landlock");
+	free(line);
+	free(unrep);
+	for (int on = 0; on < 2; on++) {
+		sw_spec *s = sw_spec_new();
+		struct sw_shim_opts o = { .shim = SHIM, .host_root = *state,
+					  .landlock = on };
+		assert_int_equal(sw_spec_profile_shim(s, &o, NULL), 0);
+		assert_int_equal(s->landlock,
+				 on ? SW_LANDLOCK_ON : SW_LANDLOCK_OFF);
+		sw_spec_free(s);
+	}
+}
+
 static void test_rust_log_follows_ld_library_path(void **state)
 {
 	char *unrep, *line = emit_profile(*state, NULL, "debug", &unrep);
@@ -315,6 +336,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_exact_line),
 		T(test_detach_drops_die_with_parent),
+		T(test_landlock_flag),
 		T(test_rust_log_follows_ld_library_path),
 		T(test_volumes),
 		T(test_ld_library_path_is_shim_dir),
