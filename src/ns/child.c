@@ -265,6 +265,12 @@ void sw_ns_child(const struct sw_launch *L)
 	 * command is a member of it, not its leader. */
 	if (s->new_session && setsid() < 0)
 		die(L, SW_STEP_SETSID, -1, errno);
+	/* The root is final: from here on, the jail (PID 1 and the command)
+	 * reaches only its own tree. */
+	int where = -1;
+	int r = sw_env_child_landlock(L->env, &where);
+	if (r < 0)
+		die(L, SW_STEP_LANDLOCK, where, -r);
 	if (!L->pidns || s->as_pid_1)
 		run_command(L);
 	/* The command shares PID 1's memory until it execs (CLONE_VM, on the

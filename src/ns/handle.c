@@ -80,6 +80,24 @@ void sw_child_write_info(const sw_spec *spec, struct sw_child *c)
 		write_all(c->json_fd, json, (size_t)jl);
 }
 
+/* A rule names the operation it came from, as the user spelled it. */
+static int describe_landlock(const sw_spec *spec, const struct sw_report *rep,
+			     sw_error *err)
+{
+	int e = rep->err, i = rep->index;
+	if (i >= 0 && (size_t)i < spec->nfs) {
+		const char *opt = sw_fs_kind_option(spec->fs[i].kind);
+		return sw_error_set(err, e, "--landlock: can't add the rule for "
+				    "%s %s: %s", opt ? opt : "", spec->fs[i].dest,
+				    strerror(e));
+	}
+	const char *what = i == SW_ENV_LL_ROOT ? "add the rule for the new root /"
+		: i == SW_ENV_LL_CREATE ? "create the ruleset"
+		: i == SW_ENV_LL_NO_NEW_PRIVS ? "set no_new_privs"
+		: "restrict the jail";
+	return sw_error_set(err, e, "--landlock: can't %s: %s", what, strerror(e));
+}
+
 int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err)
 {
 	static const char *const what[SW_STEP__COUNT] = {
@@ -105,6 +123,8 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 	if (rep->step == SW_STEP_IDMAP && rep->index >= 0 && rep->index < 3)
 		return sw_error_set(err, e, "can't write %s of the new user namespace: %s",
 				    sw_ns_map_files[rep->index], strerror(e));
+	if (rep->step == SW_STEP_LANDLOCK)
+		return describe_landlock(spec, rep, err);
 	if (rep->step == SW_STEP_CHDIR)
 		return sw_error_set(err, e, "Can't chdir to %s: %s",
 				    spec->chdir ? spec->chdir : "/", strerror(e));

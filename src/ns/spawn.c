@@ -97,6 +97,9 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	int r = sw_mount_plan_new(s, &L->mount, err);
 	if (r == 0)
 		r = sw_env_plan_new(s, geteuid(), &L->env, err);
+	for (size_t i = 0; r == 0 && i < s->nfs; i++)
+		if (sw_mount_plan_skips(L->mount, i))
+			sw_env_plan_landlock_skip(L->env, i);
 	/* "go" is a socket so the parent can send with MSG_NOSIGNAL: a child
 	 * that died early must not kill the launcher with SIGPIPE. */
 	if (r == 0 && (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, L->go) < 0 ||
