@@ -2,7 +2,7 @@
 # Installs what building and testing shrinkwrap needs, when it is missing.
 # Called by make; does nothing (quickly) when everything is there.
 set -eu
-pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap valgrind"
+pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap valgrind iproute2"
 [ "${SWRAP_FUZZ:-0}" = 1 ] && pkgs="$pkgs clang"
 # make check / vm-check boot Debian's kernels under qemu (mk/vm.mk).
 [ "${SWRAP_VM:-0}" = 1 ] && pkgs="$pkgs qemu-system-x86 busybox-static cpio"

@@ -122,6 +122,11 @@ static void emit_namespaces(struct emitter *e, const sw_spec *s)
 		put(e, false, "--new-session", NULL, NULL);
 	if (s->as_pid_1)
 		put(e, false, "--as-pid-1", NULL, NULL);
+	/* no bwrap release can join a network namespace */
+	if (s->netns_path)
+		put(e, true, "--netns", s->netns_path, NULL);
+	else if (s->netns_fd != SW_NO_FD)
+		put(e, true, "--netns", u64s(b, s->netns_fd), NULL);
 }
 
 static void emit_fsop(struct emitter *e, const struct sw_fsop *op)
@@ -212,6 +217,11 @@ static void emit_fds(struct emitter *e, const sw_spec *s)
 		    NULL);
 	if (s->seccomp_profile)
 		put(e, true, "--seccomp-profile", s->seccomp_profile, NULL);
+	/* bwrap has no Landlock option */
+	if (s->landlock == SW_LANDLOCK_ON)
+		put(e, true, "--landlock", NULL, NULL);
+	else if (s->landlock == SW_LANDLOCK_TRY)
+		put(e, true, "--landlock-try", NULL, NULL);
 	const struct { const char *name; int fd; } one[] = {
 		{ "--info-fd", s->info_fd },
 		{ "--json-status-fd", s->json_status_fd },
@@ -222,6 +232,11 @@ static void emit_fds(struct emitter *e, const sw_spec *s)
 			put(e, false, one[i].name, u64s(b, one[i].fd), NULL);
 	for (size_t i = 0; i < s->nkeep; i++)
 		put(e, true, "--keep-fd", u64s(b, s->keep_fds[i]), NULL);
+	for (size_t i = 0; i < s->nfdmap; i++) {
+		char m[48];
+		snprintf(m, sizeof m, "%d:%d", s->fdmap_src[i], s->fdmap_dst[i]);
+		put(e, true, "--fd-map", m, NULL);
+	}
 }
 
 static void emit_rlimits(struct emitter *e, const sw_spec *s)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -125,13 +126,14 @@ static int reap_all(pid_t cmd)
 	return code;
 }
 
-/* PID 1 holds no launcher fd but the lifeline and --sync-fd (another
- * jail's lifeline above all, or that jail would never see its launcher
- * die). keep[] is sorted, -1 entries ignored. */
-static void close_all_but(const int keep[2])
+/* PID 1 holds no launcher fd but the lifeline, --sync-fd and the "go"
+ * socket (another jail's lifeline or report pipe above all: that jail
+ * would never see its launcher die, or its launcher never hear EOF).
+ * keep[] is sorted, -1 entries ignored. */
+static void close_all_but(const int keep[3])
 {
 	unsigned from = 3;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		if (keep[i] < (int)from)
 			continue;
 		if ((unsigned)keep[i] > from)
@@ -141,21 +143,71 @@ static void close_all_but(const int keep[2])
 	syscall(SYS_close_range, from, ~0U, 0U);
 }
 
+/* Tells the parent who the command is: a pidfd of it over the "go"
+ * socket (SCM_RIGHTS; the parent reads the host pid from its fdinfo), or
+ * a bare byte when the kernel has no pidfd_open. The command can't be
+ * reaped before the parent has read it: PID 1 waits for the parent's ack
+ * (or EOF) before it reaps anything. */
+static void send_command(int sock, pid_t cmd)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, cmd, 0);
+	char byte = 'p';
+	struct iovec iov = { &byte, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (pfd >= 0) {
+		memset(&u, 0, sizeof u);
+		m.msg_control = u.buf;
+		m.msg_controllen = sizeof u.buf;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pfd, sizeof pfd);
+	}
+	if (sendmsg(sock, &m, MSG_NOSIGNAL) == 1) {
+		char ack;
+		while (read(sock, &ack, 1) < 0 && errno == EINTR)
+			;
+	}
+	if (pfd >= 0)
+		close(pfd);
+	close(sock);
+}
+
 /* PID 1 of the jail: reaps every orphan, leaves with the command's status
- * (its leaving ends the namespace and everything in it), and ends the jail
- * at once when the launcher process is gone (lifeline EOF). SIGCHLD is
+ * (its leaving ends the namespace and everything in it), passes the
+ * SW_FORWARDED_SIGNALS it gets on to the command, and ends the jail at
+ * once when the launcher process is gone (lifeline EOF). Every signal is
  * blocked (the parent blocked everything around clone), so a signalfd
- * reports it. */
+ * reports them: a PID 1 ignores the signals it has no handler for, but a
+ * blocked signal is queued all the same. */
 static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cmd)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int sync = L->spec->sync_fd;
-	int keep[2] = { life < sync ? life : sync, life < sync ? sync : life };
+	int keep[3] = { life, L->spec->sync_fd, L->go[0] };
+	for (int i = 0; i < 3; i++) /* sort three */
+		for (int k = i + 1; k < 3; k++)
+			if (keep[k] < keep[i]) {
+				int t = keep[i];
+				keep[i] = keep[k];
+				keep[k] = t;
+			}
 	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
+	/* Before waiting for the parent's ack: a copy of another launch's
+	 * report pipe held here (two threads spawning at once) would keep
+	 * that launch waiting for EOF, and so on in a circle. */
 	close_all_but(keep);
+	send_command(L->go[0], cmd);
+	static const int fwd[] = SW_FORWARDED_SIGNALS;
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
+	for (size_t i = 0; i < sizeof fwd / sizeof *fwd; i++)
+		sigaddset(&chld, fwd[i]);
 	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	for (;;) {
 		int code = reap_all(cmd);
@@ -169,8 +221,9 @@ static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cm
 			_exit(128 + SIGKILL);
 		}
 		struct signalfd_siginfo si;
-		while (sfd >= 0 && read(sfd, &si, sizeof si) > 0)
-			;
+		while (sfd >= 0 && read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+			if (si.ssi_signo != SIGCHLD)
+				kill(cmd, (int)si.ssi_signo);
 	}
 }
 
@@ -190,7 +243,8 @@ void sw_ns_child(const struct sw_launch *L)
 	char go;
 	if (read(L->go[0], &go, 1) != 1)
 		_exit(1); /* the parent gave up: it reports why */
-	close(L->go[0]);
+	if (!sw_ns_has_reaper(L)) /* else PID 1 tells the parent the command's pid */
+		close(L->go[0]);
 
 	/* The nested user namespace writes its maps after the mounts, through
 	 * the host's /proc: the new root may have none. */
@@ -211,6 +265,12 @@ void sw_ns_child(const struct sw_launch *L)
 	 * command is a member of it, not its leader. */
 	if (s->new_session && setsid() < 0)
 		die(L, SW_STEP_SETSID, -1, errno);
+	/* The root is final: from here on, the jail (PID 1 and the command)
+	 * reaches only its own tree. */
+	int where = -1;
+	int r = sw_env_child_landlock(L->env, &where);
+	if (r < 0)
+		die(L, SW_STEP_LANDLOCK, where, -r);
 	if (!L->pidns || s->as_pid_1)
 		run_command(L);
 	/* The command shares PID 1's memory until it execs (CLONE_VM, on the

@@ -36,6 +36,7 @@ enum sw_step {
 	SW_STEP_CHDIR,
 	SW_STEP_SECCOMP,
 	SW_STEP_EXEC,
+	SW_STEP_LANDLOCK,      /* index: spec->fs, or SW_ENV_LL_* */
 	SW_STEP__COUNT
 };
 

@@ -118,6 +118,10 @@ static size_t n_required(void)
 		"--cgroup-optional", "--memory-max", "--memory-high",
 		"--cpu-max", "--cpu-weight", "--pids-max", "--rlimit",
 		"--keep-fd", "--kill-cgroup",
+		/* issue 14 */
+		"--stop-cgroup", "--grace", "--freeze-cgroup", "--thaw-cgroup",
+		"--cgroup-stats", "--json", "--fd-map", "--netns",
+		"--landlock", "--landlock-try",
 	};
 	size_t n, nreq = sizeof required / sizeof *required;
 	const struct sw_compat_option *t = sw_compat_options(&n);

@@ -290,6 +290,9 @@ static const struct {
 	{ "--seccomp-profile default sh", "bwrap -- sh",
 	  "--seccomp-profile default" },
 	{ "--detach --unshare-pid sh", "bwrap --unshare-pid -- sh", "--detach" },
+	{ "--landlock --ro-bind / / sh", "bwrap --ro-bind / / -- sh",
+	  "--landlock" },
+	{ "--landlock --landlock-try sh", "bwrap -- sh", "--landlock-try" },
 	{ "--unshare-pid --rlimit core=0 --cgroup c --chdir / sh",
 	  "bwrap --unshare-pid --chdir / -- sh", "--rlimit CORE=0:0|--cgroup c" },
 };
@@ -596,6 +599,7 @@ static void test_api_spec_round_trip(void **state)
 		sw_spec_cap(s, true, "CAP_SETUID", &e) |
 		sw_spec_seccomp_fd(s, 7, true, &e) |
 		sw_spec_seccomp_fd(s, 8, true, &e) |
+		sw_spec_landlock(s, SW_LANDLOCK_TRY, &e) |
 		sw_spec_seccomp_profile(s, "default", &e) |
 		sw_spec_fd(s, SW_FD_JSON_STATUS, 5, &e) |
 		sw_spec_keep_fd(s, 11, &e) | sw_spec_argv0(s, "p", &e) |
@@ -613,7 +617,8 @@ static void test_api_spec_round_trip(void **state)
 	assert_int_equal(sw_spec_validate(s, &e), 0);
 	check_round_trip(s, false);
 	char *unrep, *line = emit_line(s, &unrep);
-	assert_string_equal(unrep, "--seccomp-profile default|--keep-fd 11|"
+	assert_string_equal(unrep, "--seccomp-profile default|--landlock-try|"
+			    "--keep-fd 11|"
 			    "--detach|--rlimit MEMLOCK=64K:unlimited|"
 			    "--rlimit NPROC=100:200|--cgroup j-1|"
 			    "--cgroup-parent /jails/|--cgroup-optional|"
