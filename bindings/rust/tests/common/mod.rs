@@ -154,7 +154,7 @@ pub fn rerun_as(uid_: u32, test: &str) -> bool {
         .env("HOME", "/")
         .current_dir("/");
     as_uid(&mut cmd, uid_);
-    let out = cmd.output().expect("run the test as another uid");
+    let out = retry_busy(|| cmd.output()).expect("run the test as another uid");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -163,6 +163,25 @@ pub fn rerun_as(uid_: u32, test: &str) -> bool {
     assert!(out.status.success(), "{} as uid {}:\n{}", test, uid_, text);
     assert!(text.contains("1 passed"), "{} as uid {} ran nothing:\n{}", test, uid_, text);
     true
+}
+
+/// f, again while it fails with ETXTBSY: a file just staged may still be
+/// open for writing in a child another thread forked meanwhile (a jail
+/// being set up), until that child execs.
+pub fn retry_busy<T, F>(mut f: F) -> std::io::Result<T>
+where
+    F: FnMut() -> std::io::Result<T>,
+{
+    let mut tries = 0;
+    loop {
+        match f() {
+            Err(e) if e.raw_os_error() == Some(26) && tries < 200 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            r => return r,
+        }
+    }
 }
 
 /// Whether pid names a live (not zombie) process.
@@ -232,7 +251,7 @@ pub fn run_launcher(st: &Stage, role: &str, detached: bool, uid_: Option<u32>, i
         cmd.env("SHRINKWRAP_TEST_AS", u.to_string()).env("HOME", "/");
         as_uid(&mut cmd, u);
     }
-    let mut child = cmd.spawn().expect("launcher");
+    let mut child = retry_busy(|| cmd.spawn()).expect("launcher");
     let mut r = BufReader::new(child.stdout.take().unwrap());
     let (mut env_line, mut pid) = (String::new(), 0);
     let mut line = String::new();
