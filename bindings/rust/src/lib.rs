@@ -45,8 +45,8 @@ pub mod cgroup;
 pub mod ffi;
 pub mod sandbox;
 
-mod doctor;
-pub use doctor::{doctor, Check, Report, Verdict};
+mod preflight;
+pub use preflight::{doctor, Check, Report, Verdict};
 
 /// The version of libswrap's header this crate was written against.
 pub const VERSION: &str = ffi::SWRAP_VERSION;

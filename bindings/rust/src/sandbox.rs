@@ -96,7 +96,7 @@ impl SwrapSandbox {
         &self.shim
     }
 
-    /// Whether jails can be made here ([`crate::doctor`]'s verdict).
+    /// Whether jails can be made here ([`crate::doctor()`]'s verdict).
     pub fn is_available(&self) -> bool {
         crate::doctor().map(|r| r.jail_ok).unwrap_or(false)
     }
