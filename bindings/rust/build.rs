@@ -5,7 +5,8 @@
 //!   (libmount is dlopen'ed by libswrap), and take `swrap.h` from
 //!   `SWRAP_INCLUDE_DIR` (default: `include/` two levels above this crate).
 //! - Otherwise: `pkg-config swrap` (an installed libswrap; `PKG_CONFIG_PATH`
-//!   as usual), linked dynamically.
+//!   as usual; `PKG_CONFIG` names the program, with options if need be:
+//!   "pkg-config --define-prefix" for a DESTDIR tree), linked dynamically.
 //!
 //! The ABI probe (`abi/abi.c`, compiled with `$CC` or `cc`) prints the
 //! header's sizes, offsets and constants; its path reaches the tests as
@@ -15,7 +16,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn pkg_config(args: &[&str]) -> Option<String> {
-    let out = Command::new(env::var("PKG_CONFIG").unwrap_or_else(|_| "pkg-config".into()))
+    // PKG_CONFIG may carry options: "pkg-config --define-prefix" for a
+    // DESTDIR install.
+    let pc = env::var("PKG_CONFIG").unwrap_or_else(|_| "pkg-config".into());
+    let mut words = pc.split_whitespace();
+    let out = Command::new(words.next().unwrap_or("pkg-config"))
+        .args(words)
         .args(args)
         .output()
         .ok()?;
@@ -46,6 +52,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=SWRAP_BUILD_DIR");
     println!("cargo:rerun-if-env-changed=SWRAP_INCLUDE_DIR");
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
+    println!("cargo:rerun-if-env-changed=PKG_CONFIG");
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
 
     let mut cflags: Vec<String> = Vec::new();
