@@ -379,6 +379,38 @@ struct sw_cgroup_stats {
 int sw_cgroup_stats(const char *id, const char *parent,
 		    struct sw_cgroup_stats *stats, sw_error *err);
 
+/* ---- for launchers in other languages ---------------------------------- */
+
+/* The bwrap command line equivalent to spec, as `swrap --emit-bwrap`
+ * prints it: argv[0] is "bwrap", NULL-terminated, *argc_out words (argc_out
+ * may be NULL). What bwrap cannot express (cgroup, limits, rlimits, ...) is
+ * left out. Free with sw_strv_free. -EINVAL, -ENOMEM. */
+int sw_spec_emit_bwrap(const sw_spec *spec, char ***argv_out,
+		       size_t *argc_out, sw_error *err);
+void sw_strv_free(char **v); /* NULL is fine */
+
+/* The checks of `swrap doctor`, as data: can a jail be made here, and if
+ * not, what to do. sw_doctor_run runs them all (it reads /proc and /sys,
+ * forks briefly to try unshare, and creates and removes a throwaway
+ * cgroup); only -ENOMEM fails it. Checks are numbered 0..count-1 in a
+ * fixed order; the strings of an sw_check belong to the report and live
+ * until sw_doctor_free. Any thread. */
+enum sw_verdict { SW_VERDICT_PASS, SW_VERDICT_WARN, SW_VERDICT_FAIL };
+struct sw_check {
+	const char *name;   /* stable id, e.g. "userns.max" */
+	int verdict;        /* enum sw_verdict */
+	const char *detail; /* what was found */
+	const char *fix;    /* what to do; "" when nothing to do */
+};
+typedef struct sw_doctor sw_doctor;
+int sw_doctor_run(sw_doctor **out, sw_error *err);
+size_t sw_doctor_count(const sw_doctor *d);
+/* -ERANGE when i >= count. */
+int sw_doctor_check(const sw_doctor *d, size_t i, struct sw_check *out);
+/* user namespaces (or root) and a mount namespace work */
+bool sw_doctor_jail_ok(const sw_doctor *d);
+void sw_doctor_free(sw_doctor *d); /* NULL is fine */
+
 #ifdef __cplusplus
 }
 #endif

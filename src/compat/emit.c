@@ -421,3 +421,22 @@ char *sw_compat_shell_join(char *const *argv, size_t argc)
 	}
 	return out;
 }
+
+/* ---- public (swrap.h) ------------------------------------------------- */
+
+int sw_spec_emit_bwrap(const sw_spec *spec, char ***argv_out,
+		       size_t *argc_out, sw_error *err)
+{
+	if (!argv_out)
+		return sw_error_set(err, EINVAL, "no argv_out");
+	size_t argc;
+	int r = sw_compat_emit(spec, argv_out, &argc, NULL, err);
+	if (r == 0 && argc_out)
+		*argc_out = argc;
+	return r;
+}
+
+void sw_strv_free(char **v)
+{
+	sw_compat_strv_free(v);
+}

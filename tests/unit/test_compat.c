@@ -668,6 +668,33 @@ static void test_shell_quote(void **state)
 	free(j);
 }
 
+/* The public face of the emitter (swrap.h: sw_spec_emit_bwrap). */
+static void test_public_emit_bwrap(void **state)
+{
+	(void)state;
+	sw_error err = { 0 };
+	sw_spec *s = sw_spec_new();
+	const char *argv[] = { "/bin/true", "a b" };
+	sw_spec_unshare(s, SW_NS_PID);
+	assert_int_equal(sw_spec_argv(s, 2, argv, &err), 0);
+	char **v = NULL;
+	size_t n = 0;
+	assert_int_equal(sw_spec_emit_bwrap(s, &v, &n, &err), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(v[0], "bwrap");
+	assert_string_equal(v[1], "--unshare-pid");
+	assert_string_equal(v[2], "--");
+	assert_string_equal(v[4], "a b");
+	assert_null(v[5]);
+	sw_strv_free(v);
+	assert_int_equal(sw_spec_emit_bwrap(s, &v, NULL, &err), 0);
+	sw_strv_free(v);
+	sw_strv_free(NULL);
+	assert_int_equal(sw_spec_emit_bwrap(s, NULL, &n, &err), -EINVAL);
+	assert_int_equal(sw_spec_emit_bwrap(NULL, &v, &n, &err), -EINVAL);
+	sw_spec_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -682,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_profile_with_options_on_top),
 		cmocka_unit_test(test_api_spec_round_trip),
 		cmocka_unit_test(test_shell_quote),
+		cmocka_unit_test(test_public_emit_bwrap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
