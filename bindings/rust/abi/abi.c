@@ -34,6 +34,7 @@ int main(void)
 	OFF(struct sw_shim_opts, rust_backtrace);
 	OFF(struct sw_shim_opts, rlimits);
 	OFF(struct sw_shim_opts, n_rlimits);
+	OFF(struct sw_shim_opts, landlock);
 
 	SZ(struct sw_cgroup_stats);
 	OFF(struct sw_cgroup_stats, cpu_usec);
@@ -64,6 +65,7 @@ int main(void)
 	K(SW_RLIM_INF);
 	K(SW_LIMIT_MEMORY_MAX); K(SW_LIMIT_MEMORY_HIGH); K(SW_LIMIT_CPU_QUOTA);
 	K(SW_LIMIT_CPU_PERIOD); K(SW_LIMIT_CPU_WEIGHT); K(SW_LIMIT_PIDS_MAX);
+	K(SW_LANDLOCK_OFF); K(SW_LANDLOCK_ON); K(SW_LANDLOCK_TRY);
 	K(SW_STAT_CPU); K(SW_STAT_MEMORY); K(SW_STAT_MEMORY_PEAK);
 	K(SW_STAT_PIDS); K(SW_STAT_OOM_KILLS);
 	K(SW_VERDICT_PASS); K(SW_VERDICT_WARN); K(SW_VERDICT_FAIL);

@@ -172,7 +172,16 @@ pub struct sw_shim_opts {
     pub rlimits: *const sw_shim_rlimit,
     /// The number of `rlimits`.
     pub n_rlimits: usize,
+    /// Landlock: the shim reaches only its own tree.
+    pub landlock: bool,
 }
+
+/// `SW_LANDLOCK_OFF`: no ruleset.
+pub const SW_LANDLOCK_OFF: c_int = 0;
+/// `SW_LANDLOCK_ON`: a ruleset, or sw_spawn fails where the kernel has none.
+pub const SW_LANDLOCK_ON: c_int = 1;
+/// `SW_LANDLOCK_TRY`: a ruleset where the kernel has Landlock.
+pub const SW_LANDLOCK_TRY: c_int = 2;
 
 /// `SW_STAT_CPU`.
 pub const SW_STAT_CPU: c_uint = 1 << 0;
@@ -317,6 +326,7 @@ extern "C" {
     pub fn sw_spec_fd(spec: *mut sw_spec, role: sw_fd_role, fd: c_int, err: *mut sw_error)
         -> c_int;
     pub fn sw_spec_keep_fd(spec: *mut sw_spec, fd: c_int, err: *mut sw_error) -> c_int;
+    pub fn sw_spec_landlock(spec: *mut sw_spec, mode: c_int, err: *mut sw_error) -> c_int;
     pub fn sw_spec_fd_map(spec: *mut sw_spec, src: c_int, dst: c_int, err: *mut sw_error)
         -> c_int;
     pub fn sw_spec_netns(

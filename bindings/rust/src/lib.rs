@@ -309,6 +309,9 @@ pub struct ShimOptions {
     pub rust_backtrace: Option<OsString>,
     /// Rlimits the launcher's user configured (the profile sets none).
     pub rlimits: Vec<Rlimit>,
+    /// Landlock: the shim reaches only its binds, /dev, /proc and /tmp,
+    /// even through fds it is handed (`swrap --profile shim --landlock`).
+    pub landlock: bool,
 }
 
 impl ShimOptions {
@@ -659,6 +662,16 @@ impl Spec {
         self.ok(|r, e| unsafe { ffi::sw_spec_keep_fd(r, fd, e) })
     }
 
+    /// `--landlock` (`try_only`: `--landlock-try`): once its root is final
+    /// the jail restricts itself with Landlock to its own tree, even
+    /// through fds it is handed. Without `try_only`, [`Spec::spawn`]
+    /// fails on a kernel without Landlock.
+    pub fn landlock(&mut self, try_only: bool) -> Result<&mut Spec> {
+        let mode = if try_only { ffi::SW_LANDLOCK_TRY } else { ffi::SW_LANDLOCK_ON };
+        // SAFETY: valid spec; the mode is only recorded.
+        self.ok(|r, e| unsafe { ffi::sw_spec_landlock(r, mode, e) })
+    }
+
     /// The command gets the caller's fd src as fd dst.
     pub fn fd_map(&mut self, src: RawFd, dst: RawFd) -> Result<&mut Spec> {
         // SAFETY: valid spec; the fds are only recorded.
@@ -742,6 +755,7 @@ impl Spec {
             rust_backtrace: opt_ptr(&rust_bt),
             rlimits: rl.as_ptr(),
             n_rlimits: rl.len(),
+            landlock: opts.landlock,
         };
         // SAFETY: every pointer in raw outlives the call; libswrap copies.
         self.ok(|r, e| unsafe { ffi::sw_spec_profile_shim(r, &raw, e) })

@@ -123,6 +123,7 @@ impl SwrapSandbox {
             rust_log: env::var_os("RUST_LOG"),
             rust_backtrace: env::var_os("RUST_BACKTRACE"),
             rlimits: Vec::new(),
+            landlock: false,
         };
         let mut spec = Spec::new()?;
         spec.shim_profile(&opts)?;

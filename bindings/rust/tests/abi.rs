@@ -82,6 +82,7 @@ fn rust_side() -> BTreeMap<String, String> {
     of!("struct sw_shim_opts", sw_shim_opts, rust_backtrace);
     of!("struct sw_shim_opts", sw_shim_opts, rlimits);
     of!("struct sw_shim_opts", sw_shim_opts, n_rlimits);
+    of!("struct sw_shim_opts", sw_shim_opts, landlock);
 
     sz!("struct sw_cgroup_stats", sw_cgroup_stats);
     of!("struct sw_cgroup_stats", sw_cgroup_stats, cpu_usec);
@@ -136,6 +137,9 @@ fn rust_side() -> BTreeMap<String, String> {
     k!(SW_LIMIT_CPU_PERIOD);
     k!(SW_LIMIT_CPU_WEIGHT);
     k!(SW_LIMIT_PIDS_MAX);
+    k!(SW_LANDLOCK_OFF);
+    k!(SW_LANDLOCK_ON);
+    k!(SW_LANDLOCK_TRY);
     k!(SW_STAT_CPU);
     k!(SW_STAT_MEMORY);
     k!(SW_STAT_MEMORY_PEAK);
