@@ -481,30 +481,9 @@ int sw_cgroup_stop(const char *id, const char *parent, unsigned grace_ms,
 int sw_cgroup_kill_at(const struct sw_cgroup_host *host, const char *id,
 		      const char *parent, sw_error *err)
 {
-	char rel[PATH_MAX];
-	unsigned ncomp;
-	int r = sw_cgroup_check_names(id, parent, err);
-	if (r < 0)
-		return r;
-	if (sw_cgroup_rel_path(parent, id, rel, sizeof rel, &ncomp) < 0)
-		return sw_error_set(err, ENAMETOOLONG, "cgroup: --cgroup-parent too long");
-	struct sw_cgroup_layout lay;
-	if ((r = sw_cgroup_discover(host, &lay, err)) < 0)
-		return r;
-	struct sw_cgroup *cg = calloc(1, sizeof *cg);
-	if (!cg) {
-		sw_cgroup_layout_free(&lay);
-		return sw_error_set(err, ENOMEM, "cgroup: out of memory");
-	}
-	cg->v2_fd = -1;
-	cg->rmdir = host ? host->rmdir : NULL;
-	cg->arg = host ? host->arg : NULL;
-	cg->quirks = host ? host->quirks : 0;
-	if (find_jail(&lay, rel, ncomp, cg) == 0)
-		r = not_found(&lay, rel, err);
-	sw_cgroup_layout_free(&lay);
-	int d = sw_cgroup_destroy(cg, r < 0 ? NULL : err);
-	return r < 0 ? r : d;
+	struct sw_cgroup *cg;
+	int r = open_jail(host, id, parent, &cg, err);
+	return r < 0 ? r : sw_cgroup_destroy(cg, err);
 }
 
 int sw_cgroup_kill(const char *id, const char *parent, sw_error *err)
