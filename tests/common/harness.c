@@ -419,3 +419,77 @@ void sw_expect_caps(const char *status, const char *hex)
 			fail_msg("no \"%s\" in:\n%s", line, status);
 	}
 }
+
+/* ---- cgroups ------------------------------------------------------------ */
+
+static char leftover_found[PATH_MAX];
+static const char *leftover_prefix;
+
+static int find_leftover(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	if ((flag == FTW_D || flag == FTW_DP) &&
+	    strncmp(p + f->base, leftover_prefix, strlen(leftover_prefix)) == 0) {
+		snprintf(leftover_found, sizeof leftover_found, "%s", p);
+		return 1;
+	}
+	return 0;
+}
+
+const char *sw_cgroup_leftover(const char *prefix)
+{
+	leftover_found[0] = 0;
+	leftover_prefix = prefix;
+	nftw("/sys/fs/cgroup", find_leftover, 32, FTW_PHYS | FTW_DEPTH);
+	return leftover_found[0] ? leftover_found : NULL;
+}
+
+int sw_run_in_cgroups(const char *const *dirs, size_t n, const char *const *argv,
+		      char *out, size_t len)
+{
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		char me[24], f[PATH_MAX + 16];
+		snprintf(me, sizeof me, "%d", (int)getpid());
+		for (size_t i = 0; i < n; i++) {
+			snprintf(f, sizeof f, "%s/cgroup.procs", dirs[i]);
+			int fd = open(f, O_WRONLY | O_CLOEXEC);
+			if (fd < 0 || write(fd, me, strlen(me)) < 0)
+				_exit(124);
+			close(fd);
+		}
+		sw_drop_privileges();
+		execv(argv[0], (char *const *)argv);
+		_exit(125);
+	}
+	close(p[1]);
+	size_t got = 0;
+	int st = 0;
+	bool done = false;
+	assert_int_equal(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+	for (;;) {
+		ssize_t k = got + 1 < len ? read(p[0], out + got, len - 1 - got) : 0;
+		if (k > 0) {
+			got += (size_t)k;
+			continue;
+		}
+		if (k == 0 || done)
+			break;
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			done = true; /* one last read of what is left */
+			continue;
+		}
+		struct pollfd pf = { p[0], POLLIN, 0 };
+		poll(&pf, 1, 50);
+	}
+	out[got] = 0;
+	close(p[0]);
+	if (!done)
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}

@@ -83,6 +83,18 @@ int sw_count_fds(void);
  * (CapInh, CapPrm, CapEff, CapBnd, CapAmb) are hex. */
 void sw_expect_caps(const char *status, const char *hex);
 
+/* The deepest directory under /sys/fs/cgroup whose name starts with
+ * prefix, or NULL (a static buffer). For "nothing left" checks. */
+const char *sw_cgroup_leftover(const char *prefix);
+
+/* Runs argv as SW_TEST_UID from inside the cgroup2 (or v1) directories
+ * dirs[0..n) (its pid written to each cgroup.procs by root first), both
+ * streams into out (NUL-terminated). Reads until argv[0] has exited, not
+ * until EOF: a detached jail keeps the pipe. Returns the exit code, or
+ * 128+signal; 124 when a cgroup.procs write failed. */
+int sw_run_in_cgroups(const char *const *dirs, size_t n, const char *const *argv,
+		      char *out, size_t len);
+
 /* Does s contain line (a whole line)? */
 bool sw_has_line(const char *s, const char *line);
 

@@ -33,26 +33,11 @@ static void need_root(void)
 
 /* ---- what is on the host ---------------------------------------------- */
 
-static char found[PATH_MAX];
-
-static int find_ours(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	if ((flag == FTW_D || flag == FTW_DP) &&
-	    strncmp(p + f->base, PARENT, strlen(PARENT)) == 0) {
-		snprintf(found, sizeof found, "%s", p);
-		return 1;
-	}
-	return 0;
-}
-
 /* A directory named swtest-cgi* anywhere under /sys/fs/cgroup, or NULL;
  * the deepest first. */
 static const char *leftover(void)
 {
-	found[0] = 0;
-	nftw("/sys/fs/cgroup", find_ours, 32, FTW_PHYS | FTW_DEPTH);
-	return found[0] ? found : NULL;
+	return sw_cgroup_leftover(PARENT);
 }
 
 static void assert_nothing_left(void)
@@ -540,44 +525,6 @@ static void delegate(const char *dir)
 	}
 }
 
-/* Runs argv as the test uid from inside dirs[] (n of them); output of
- * both streams into out. Returns the exit code. */
-static int run_delegated(char dirs[][512], int n, const char *const *argv,
-			 char *out, size_t len)
-{
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		char me[32];
-		snprintf(me, sizeof me, "%d", (int)getpid());
-		for (int i = 0; i < n; i++) {
-			char f[PATH_MAX + 16];
-			snprintf(f, sizeof f, "%s/cgroup.procs", dirs[i]);
-			int fd = open(f, O_WRONLY);
-			if (fd < 0 || write(fd, me, strlen(me)) < 0)
-				_exit(124);
-			close(fd);
-		}
-		sw_drop_privileges();
-		execv(argv[0], (char *const *)argv);
-		_exit(125);
-	}
-	close(p[1]);
-	size_t got = 0;
-	ssize_t k;
-	while (got + 1 < len && (k = read(p[0], out + got, len - 1 - got)) > 0)
-		got += (size_t)k;
-	out[got] = 0;
-	close(p[0]);
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static void test_unprivileged_delegated(void **state)
 {
 	(void)state;
@@ -603,7 +550,8 @@ static void test_unprivileged_delegated(void **state)
 	for (int i = 0; i < n; i++)
 		delegate(dirs[i]);
 	char out[8192];
-	int code = run_delegated(dirs, n, (const char *const[]){
+	const char *dir_list[2] = { dirs[0], dirs[1] };
+	int code = sw_run_in_cgroups(dir_list, (size_t)n, (const char *const[]){
 		sw_swrap(), "--ro-bind", "/", "/", "--cgroup", "swtest-cgi-u",
 		"--cgroup-parent", PARENT, "--pids-max", "16", "--", "/bin/sh", "-c",
 		"\"$0\" && \"$1\"", sw_helper("cgself"), sw_helper("cgforks"), NULL },

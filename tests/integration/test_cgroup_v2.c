@@ -143,51 +143,7 @@ static void systemd_user(void)
 /* Runs argv as the test uid from inside dir; both streams into out. */
 static int run_in(const char *dir, const char *const *argv, char *out, size_t len)
 {
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		char me[24], f[PATH_MAX];
-		snprintf(me, sizeof me, "%d", (int)getpid());
-		snprintf(f, sizeof f, "%s/cgroup.procs", dir);
-		int fd = open(f, O_WRONLY);
-		if (fd < 0 || write(fd, me, strlen(me)) < 0)
-			_exit(124);
-		close(fd);
-		sw_drop_privileges();
-		execv(argv[0], (char *const *)argv);
-		_exit(125);
-	}
-	close(p[1]);
-	/* Until swrap has exited, not until EOF: a detached jail keeps the
-	 * pipe open for as long as it runs. */
-	size_t got = 0;
-	int st = 0;
-	bool done = false;
-	assert_int_equal(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
-	for (;;) {
-		ssize_t k = got + 1 < len ? read(p[0], out + got, len - 1 - got) : 0;
-		if (k > 0) {
-			got += (size_t)k;
-			continue;
-		}
-		if (k == 0 || done)
-			break;
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			done = true; /* one last read of what is left */
-			continue;
-		}
-		struct pollfd pf = { p[0], POLLIN, 0 };
-		poll(&pf, 1, 50);
-	}
-	out[got] = 0;
-	close(p[0]);
-	if (!done)
-		assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return sw_run_in_cgroups(&dir, 1, argv, out, len);
 }
 
 #define RUN(dir, out, ...) \
@@ -199,25 +155,12 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static char found[PATH_MAX];
-
-static int find_jail(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	if (flag == FTW_D && !strncmp(p + f->base, "v2j-", 4)) {
-		snprintf(found, sizeof found, "%s", p);
-		return 1;
-	}
-	return 0;
-}
-
 /* No jail cgroup anywhere, and no parent swrap made. */
 static void assert_nothing_left(void)
 {
-	found[0] = 0;
-	nftw(CG, find_jail, 32, FTW_PHYS);
-	if (found[0])
-		fail_msg("left behind: %s", found);
+	const char *p = sw_cgroup_leftover("v2j-");
+	if (p)
+		fail_msg("left behind: %s", p);
 	assert_false(is_dir(USVC "/swrap"));
 	assert_false(is_dir(LONE "/swrap"));
 }

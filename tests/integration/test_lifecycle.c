@@ -264,25 +264,10 @@ static void test_library_stop(void **state)
 
 /* ---- 2, 1: detached jails found by id: freeze, thaw, stats, stop ------- */
 
-static char found[PATH_MAX];
-
-static int find_ours(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	if ((flag == FTW_D || flag == FTW_DP) &&
-	    strncmp(p + f->base, PARENT, strlen(PARENT)) == 0) {
-		snprintf(found, sizeof found, "%s", p);
-		return 1;
-	}
-	return 0;
-}
-
 /* The deepest directory named swtest-lc* under /sys/fs/cgroup, or NULL. */
 static const char *leftover(void)
 {
-	found[0] = 0;
-	nftw("/sys/fs/cgroup", find_ours, 32, FTW_PHYS | FTW_DEPTH);
-	return found[0] ? found : NULL;
+	return sw_cgroup_leftover(PARENT);
 }
 
 static void empty_dir(const char *dir)
