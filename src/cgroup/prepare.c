@@ -290,10 +290,13 @@ static int make_leaf_once(const struct sw_cgroup_host *host,
 			 * cgroup2 has user xattrs since Linux 5.7, v1 none. */
 			if (!last)
 				setxattr(path, SW_CGROUP_MARK, "1", 1, 0);
-		} else if (e == ENOENT && i > 0)
+		} else if (e == ENOENT && i > 0) {
 			return -ENOENT;
-		else if (e != EEXIST || last || !is_dir(path))
+		} else if (e == EEXIST && !last && !is_dir(path) && errno == ENOENT) {
+			return -ENOENT; /* there, then removed by its last jail */
+		} else if (e != EEXIST || last || !is_dir(path)) {
 			return mkdir_failed(path, last, e, err);
+		}
 		if (next)
 			*next = '/';
 		slash = next;
@@ -331,7 +334,7 @@ static int make_leaf(const struct sw_cgroup_host *host, struct sw_cgroup *cg,
 		return sw_error_set(err, ENAMETOOLONG, "cgroup: path too long: %s",
 				    leaf->path);
 	int r = -ENOENT;
-	for (int try = 0; r == -ENOENT && try < 5; try++) {
+	for (int try = 0; r == -ENOENT && try < 20; try++) {
 		if (try > 0)
 			unmake(cg, leaf);
 		r = make_leaf_once(host, h, leaf, strlen(base), err);
