@@ -21,12 +21,21 @@
 #include "ns/launch.h"
 
 static void __attribute__((noreturn))
+die_rep(const struct sw_launch *L, const struct sw_report *r)
+{
+	ssize_t n = write(L->rep[1], r, sizeof *r);
+	(void)n;
+	_exit(1);
+}
+
+static void __attribute__((noreturn))
 die(const struct sw_launch *L, enum sw_step step, int index, int e)
 {
 	struct sw_report r = { .step = step, .index = index, .err = e > 0 ? e : EIO };
 	ssize_t n = write(L->rep[1], &r, sizeof r);
 	(void)n;
-	_exit(step == SW_STEP_EXEC ? (e == ENOENT ? 127 : 126) : 1);
+	bool exec_status = step == SW_STEP_EXEC && L->spec->compat != SW_COMPAT_BWRAP;
+	_exit(exec_status ? (e == ENOENT ? 127 : 126) : 1);
 }
 
 /* The launcher's signal handlers must not run in the child (they may
@@ -199,7 +208,7 @@ void sw_ns_child(const struct sw_launch *L)
 		die(L, SW_STEP_IDMAP, 0, errno);
 	struct sw_report rep = { 0 };
 	if (sw_mount_child_build(L->mount, &rep) < 0)
-		die(L, (enum sw_step)rep.step, rep.index, rep.err);
+		die_rep(L, &rep);
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		die(L, SW_STEP_HOSTNAME, -1, errno);
 	/* Last, as it drops every capability over the namespaces made above. */

@@ -171,7 +171,7 @@ static void test_help(void **state)
 static void test_help_is_the_library_text(void **state)
 {
 	(void)state;
-	char *text = sw_compat_help();
+	char *text = sw_compat_help("swrap");
 	const char *args[] = { "--unshare-pid", "--help", "--bogus", NULL };
 	struct sw_run r;
 	run_swrap(args, NULL, &r);

@@ -515,7 +515,7 @@ static void test_args_fd_refusals(void **state)
 	char line[128];
 	int fd = data_fd("--args\0" "0\0", 9);
 	snprintf(line, sizeof line, "--args %d sh", fd);
-	parse_fails(line, "--args is not allowed in an --args file");
+	parse_fails(line, "--args not supported in arguments file");
 	close(fd);
 	int p[2];
 	assert_int_equal(pipe(p), 0);
