@@ -223,7 +223,9 @@ static int mark_others(const struct sw_env_plan *plan)
 
 int sw_env_child_close_fds(const struct sw_env_plan *plan)
 {
-	int r = mark_others(plan);
+	/* The bwrap personality: every inherited fd reaches the command, as
+	 * in bubblewrap (swrap's own fds are all close-on-exec). */
+	int r = plan->spec->compat == SW_COMPAT_BWRAP ? 0 : mark_others(plan);
 	for (size_t i = 0; r == 0 && i < plan->nuncloexec; i++)
 		if (syscall(SYS_fcntl, plan->uncloexec[i], F_SETFD, 0) < 0)
 			r = -errno;
