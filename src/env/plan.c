@@ -26,7 +26,8 @@ static bool userns_available(void)
 
 static bool guess_userns(const sw_spec *spec, uid_t euid)
 {
-	if (sw_spec_wants_userns(spec, euid))
+	/* A joined user namespace (--userns) counts as the jail's own. */
+	if (sw_spec_wants_userns(spec, euid) || spec->userns_fd != SW_NO_FD)
 		return true;
 	return (spec->ns & SW_NS_USER_TRY) && userns_available();
 }

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -134,13 +135,13 @@ static int reap_all(pid_t cmd)
 	return code;
 }
 
-/* PID 1 holds no launcher fd but the lifeline and --sync-fd (another
- * jail's lifeline above all, or that jail would never see its launcher
- * die). keep[] is sorted, -1 entries ignored. */
-static void close_all_but(const int keep[2])
+/* PID 1 holds no launcher fd but the lifeline, --sync-fd (another jail's
+ * lifeline above all, or that jail would never see its launcher die) and
+ * the --lock-file fds. keep[] is sorted, -1 entries ignored. */
+static void close_all_but(const int *keep, int n)
 {
 	unsigned from = 3;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < n; i++) {
 		if (keep[i] < (int)from)
 			continue;
 		if ((unsigned)keep[i] > from)
@@ -155,13 +156,24 @@ static void close_all_but(const int keep[2])
  * at once when the launcher process is gone (lifeline EOF). SIGCHLD is
  * blocked (the parent blocked everything around clone), so a signalfd
  * reports it. */
-static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cmd)
+static void __attribute__((noreturn))
+reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int sync = L->spec->sync_fd;
-	int keep[2] = { life < sync ? life : sync, life < sync ? sync : life };
+	int keep[SW_LOCK_FILES_MAX + 2];
+	int n = 0;
+	keep[n++] = life;
+	keep[n++] = L->spec->sync_fd;
+	for (int i = 0; i < nlocks; i++)
+		keep[n++] = locks[i];
+	for (int i = 1; i < n; i++) /* insertion sort: no allocation */
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
 	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
-	close_all_but(keep);
+	close_all_but(keep, n);
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -183,6 +195,66 @@ static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cm
 	}
 }
 
+/* --lock-file: a read lock on each, inside the new root, held by this
+ * process (the jail's PID 1, or the reaper the lock files call for). */
+static int take_locks(const struct sw_launch *L, int *locks)
+{
+	const sw_spec *s = L->spec;
+	int flags = O_RDONLY | O_CLOEXEC;
+	for (size_t i = 0; i < s->nlock_files; i++) {
+		/* With --as-pid-1 the command itself holds them. */
+		int fd = open(s->lock_files[i], s->as_pid_1 ? flags & ~O_CLOEXEC : flags);
+		if (fd < 0)
+			die(L, SW_STEP_LOCK_FILE, (int)i, errno);
+		struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+		if (fcntl(fd, F_SETLK, &fl) < 0)
+			die(L, SW_STEP_LOCK_FILE, (int)i, errno);
+		locks[i] = fd;
+	}
+	return (int)s->nlock_files;
+}
+
+/* --userns, --pidns: join, then make the namespaces the clone did not.
+ * A new or joined PID namespace holds only the children of this process:
+ * it forks the rest of the setup and relays its status. */
+static void join_namespaces(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER) < 0)
+		die(L, SW_STEP_USERNS, 0, errno);
+	unsigned long rest = L->flags & ~(unsigned long)CLONE_NEWPID;
+	if (rest && unshare((int)rest) < 0)
+		die(L, SW_STEP_USERNS, 3, errno);
+	if (s->pidns_fd >= 0 && setns(s->pidns_fd, CLONE_NEWPID) < 0)
+		die(L, SW_STEP_PIDNS, -1, errno);
+	if ((L->flags & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0)
+		die(L, SW_STEP_PIDNS, -1, errno);
+}
+
+/* After join_namespaces: the first process of the PID namespace. */
+static void enter_pidns(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	if (s->pidns_fd < 0 && !(L->flags & CLONE_NEWPID))
+		return;
+	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0)
+		die(L, SW_STEP_FORK, -1, errno);
+	if (pid == 0) {
+		/* The middle process dies with the launcher or is killed by it:
+		 * this one follows. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+			die(L, SW_STEP_PDEATHSIG, -1, errno);
+		return;
+	}
+	close(L->rep[1]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(1);
+	_exit(exit_code(status));
+}
+
 void sw_ns_child(const struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
@@ -192,14 +264,29 @@ void sw_ns_child(const struct sw_launch *L)
 		close(L->life[1]);
 	if (s->die_with_parent && !sw_ns_uses_lifeline(L) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die(L, SW_STEP_PDEATHSIG, -1, errno);
+	if (L->join)
+		join_namespaces(L);
 	int which;
-	int e = L->userns ? sw_ns_child_write_maps(L, &which) : 0;
+	/* --userns-block-fd: a helper writes the maps, once told the pid. */
+	bool helper = s->userns_block_fd != SW_NO_FD;
+	int e = L->userns && !helper ? sw_ns_child_write_maps(L, &which) : 0;
 	if (e)
 		die(L, SW_STEP_IDMAP, which, e);
 	char go;
 	if (read(L->go[0], &go, 1) != 1)
 		_exit(1); /* the parent gave up: it reports why */
 	close(L->go[0]);
+	if (helper) {
+		char b;
+		ssize_t n;
+		while ((n = read(s->userns_block_fd, &b, 1)) < 0 && errno == EINTR)
+			;
+		if (n < 0)
+			die(L, SW_STEP_USERNS, 5, errno);
+		close(s->userns_block_fd);
+	}
+	if (L->join)
+		enter_pidns(L);
 
 	/* The nested user namespace writes its maps after the mounts, through
 	 * the host's /proc: the new root may have none. */
@@ -211,16 +298,26 @@ void sw_ns_child(const struct sw_launch *L)
 		die_rep(L, &rep);
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		die(L, SW_STEP_HOSTNAME, -1, errno);
+	int locks[SW_LOCK_FILES_MAX];
+	int nlocks = take_locks(L, locks);
 	/* Last, as it drops every capability over the namespaces made above. */
 	if (L->nested && (e = sw_ns_child_nest(L, proc, &which)) != 0)
-		die(L, SW_STEP_IDMAP, which, e);
+		die(L, which == -2 ? SW_STEP_USERNS : SW_STEP_IDMAP,
+		    which == -2 ? 2 : which, e);
 	if (proc >= 0)
 		close(proc);
+	if (s->userns2_fd >= 0 && setns(s->userns2_fd, CLONE_NEWUSER) < 0)
+		die(L, SW_STEP_USERNS, 1, errno);
+	/* --assert-userns-disabled: a new user namespace must be refused. */
+	if (s->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
+		die(L, SW_STEP_USERNS, 4, EEXIST);
 	/* Before the fork, as bubblewrap: PID 1 leads the new session and the
 	 * command is a member of it, not its leader. */
 	if (s->new_session && setsid() < 0)
 		die(L, SW_STEP_SETSID, -1, errno);
-	if (!L->pidns || s->as_pid_1)
+	/* A reaper when there is a PID namespace, or lock files to hold. */
+	bool reap = (L->pidns || nlocks > 0) && !s->as_pid_1;
+	if (!reap)
 		run_command(L);
 	/* The command shares PID 1's memory until it execs (CLONE_VM, on the
 	 * stack the parent prepared) and PID 1 waits for that (CLONE_VFORK):
@@ -237,5 +334,5 @@ void sw_ns_child(const struct sw_launch *L)
 #endif
 	if (cmd < 0)
 		die(L, SW_STEP_FORK, -1, errno);
-	reaper(L, cmd);
+	reaper(L, cmd, locks, nlocks);
 }

@@ -14,6 +14,7 @@
 #include "spec/spec.h"
 
 #define SW_NS_INFO_MAX 6
+#define SW_LOCK_FILES_MAX 32
 #define SW_CMD_STACK (128 * 1024)
 
 struct sw_launch {
@@ -33,6 +34,10 @@ struct sw_launch {
 	 * owner; after the mounts a nested one maps uid_in/gid_in to that 0. */
 	bool nested;
 	char uid_map2[32], gid_map2[32];
+	/* --userns or --pidns: the clone makes no namespace; the child joins
+	 * and unshares (see sw_ns_child), then forks the rest when the PID
+	 * namespace changes. */
+	bool join;
 
 	int go[2];  /* parent -> child: ids mapped, cgroup joined, go on */
 	int rep[2]; /* child -> parent: struct sw_report, or EOF at exec */
