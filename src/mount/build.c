@@ -361,7 +361,9 @@ static int cover_ro(struct ctx *c, int dir, const char *name)
 	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0; /* not on this kernel: nothing to cover */
-	unsigned a = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	unsigned a = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	if (!c->plan->bwrap) /* bubblewrap's read-only bind: no noexec */
+		a |= MOUNT_ATTR_NOEXEC;
 	struct target t = { dir, name };
 	int r = bind_fds(c, NULL, fd, fd, &t, a, true);
 	close(fd);
@@ -590,18 +592,13 @@ static int do_file(struct ctx *c, const struct sw_fsop *op)
 static int do_bind_data(struct ctx *c, const struct sw_mop *m)
 {
 	const struct sw_fsop *op = m->op;
-	char name[32] = "/bind-data-";
+	/* "/bindfileNNNNNN" (the operation's index), unlinked once bound, as
+	 * bubblewrap's "/bindfileXXXXXX". */
+	char name[32] = "/bindfile";
 	size_t n = strlen(name);
-	int v = c->index;
-	char digits[12];
-	int k = 0;
-	do {
-		digits[k++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (k)
-		name[n++] = digits[--k];
-	name[n] = 0;
+	for (int i = 5, v = c->index; i >= 0; i--, v /= 10)
+		name[n + (size_t)i] = (char)('0' + v % 10);
+	name[n + 6] = 0;
 	int out = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (out < 0)
 		return fail(c, SW_STEP_FS_DATA, errno);
@@ -624,6 +621,8 @@ static int do_bind_data(struct ctx *c, const struct sw_mop *m)
 	r = bind_fds(c, NULL, src, dst, &t, a, false);
 	close(src);
 	close(dst);
+	if (r == 0 && unlink(name) < 0)
+		return fail(c, SW_STEP_FS_DATA, errno);
 	return r;
 }
 

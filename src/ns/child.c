@@ -83,6 +83,26 @@ static void change_dir(const struct sw_launch *L)
 		die(L, SW_STEP_CHDIR, -1, -r);
 }
 
+/* bubblewrap's command holds none of the fds bubblewrap itself used:
+ * status, block and seccomp fds, the namespaces it joined, and --sync-fd
+ * when a PID 1 holds it. (The bwrap personality: swrap's own marks every
+ * fd but the kept ones close-on-exec anyway.) */
+static void bwrap_closes(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	const int fds[] = { s->info_fd, s->json_status_fd, s->block_fd,
+			    s->seccomp_fd, s->userns_fd, s->userns2_fd, s->pidns_fd };
+	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+		if (fds[i] > 2)
+			close(fds[i]);
+	for (size_t i = 0; i < s->nadd_seccomp; i++)
+		if (s->add_seccomp_fds[i] > 2)
+			close(s->add_seccomp_fds[i]);
+	bool reaper = (L->pidns || s->nlock_files > 0) && !s->as_pid_1;
+	if (reaper && s->sync_fd > 2)
+		close(s->sync_fd);
+}
+
 /* The command: session, process attributes, then exec. */
 static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 {
@@ -102,6 +122,8 @@ static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 		die(L, SW_STEP_CAPS, -1, -r);
 	if ((r = sw_env_child_no_new_privs()) < 0)
 		die(L, SW_STEP_NO_NEW_PRIVS, -1, -r);
+	if (s->compat == SW_COMPAT_BWRAP)
+		bwrap_closes(L);
 	if ((r = sw_env_child_close_fds(L->env)) < 0)
 		die(L, SW_STEP_CLOSE_FDS, -1, -r);
 	reset_signals(L);
@@ -227,22 +249,21 @@ static void join_namespaces(const struct sw_launch *L)
 		die(L, SW_STEP_USERNS, 3, errno);
 	if (s->pidns_fd >= 0 && setns(s->pidns_fd, CLONE_NEWPID) < 0)
 		die(L, SW_STEP_PIDNS, -1, errno);
-	if ((L->flags & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0)
+	/* A new PID namespace inside a joined one is made from within it
+	 * (enter_pidns): the kernel nests only under the active one. */
+	if (s->pidns_fd < 0 && (L->flags & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0)
 		die(L, SW_STEP_PIDNS, -1, errno);
 }
 
-/* After join_namespaces: the first process of the PID namespace. */
-static void enter_pidns(const struct sw_launch *L)
+/* Forks; the parent relays the child's status and never returns. */
+static void fork_relay(const struct sw_launch *L)
 {
-	const sw_spec *s = L->spec;
-	if (s->pidns_fd < 0 && !(L->flags & CLONE_NEWPID))
-		return;
 	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0)
 		die(L, SW_STEP_FORK, -1, errno);
 	if (pid == 0) {
-		/* The middle process dies with the launcher or is killed by it:
-		 * this one follows. */
+		/* The relay dies with the launcher or is killed by it: this
+		 * one follows. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			die(L, SW_STEP_PDEATHSIG, -1, errno);
 		return;
@@ -253,6 +274,21 @@ static void enter_pidns(const struct sw_launch *L)
 		if (errno != EINTR)
 			_exit(1);
 	_exit(exit_code(status));
+}
+
+/* After join_namespaces: the first process of the PID namespace (a new
+ * one nested in a joined one takes two forks). */
+static void enter_pidns(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	if (s->pidns_fd < 0 && !(L->flags & CLONE_NEWPID))
+		return;
+	fork_relay(L);
+	if (s->pidns_fd < 0 || !(L->flags & CLONE_NEWPID))
+		return;
+	if (unshare(CLONE_NEWPID) < 0)
+		die(L, SW_STEP_PIDNS, -1, errno);
+	fork_relay(L);
 }
 
 void sw_ns_child(const struct sw_launch *L)
