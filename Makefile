@@ -9,7 +9,7 @@
 # is asked only once the packages are there.
 
 PUBLIC := all check unit integration parity demo bench static fuzz fuzz-check \
-	security install uninstall example-check
+	security install uninstall example-check vm-check rust-check
 
 .PHONY: $(PUBLIC) deps clean
 .DEFAULT_GOAL := all
@@ -21,6 +21,10 @@ $(PUBLIC): deps
 
 # check runs the fuzzer too: clang is one of its dependencies.
 check fuzz fuzz-check: export SWRAP_FUZZ = 1
+# and the suites in VMs (mk/vm.mk): qemu, busybox-static and cpio.
+check vm-check: export SWRAP_VM = 1
+# and the Rust crate (mk/rust.mk): cargo, when none is found.
+check rust-check: export SWRAP_RUST = 1
 
 deps:
 	@sh scripts/deps.sh
@@ -128,12 +132,16 @@ _parity: _all $(TEST_HELPERS)
 
 # Everything CI runs. The static binary is built first (best effort: it
 # needs Debian's util-linux source package; test_static says when it is
-# missing); then every cmocka suite; then 60 s of fuzzing; the unit tests
+# missing); then every cmocka suite; the Rust crate's tests (mk/rust.mk);
+# then the VM suites on Debian's
+# kernels (mk/vm.mk); then 60 s of fuzzing; the unit tests
 # under valgrind; and the unit and launch tests again under ASan + UBSan.
 SAN_TESTS := $(UNIT_TESTS:$(B)/%=%) tests/integration/test_launch tests/integration/test_library
 _check: _all $(UNIT_TESTS) $(INTEG_TESTS) $(TEST_HELPERS) $(FAULT_TESTS) $(SEC_TESTS) $(PARITY_TESTS)
 	@$(MAKE) --no-print-directory _static || echo "check: make static failed; test_static will skip"
 	@$(RUN_TESTS) all $(UNIT_TESTS) $(INTEG_TESTS) $(FAULT_TESTS) $(SEC_TESTS) $(PARITY_TESTS)
+	@$(MAKE) --no-print-directory _rust-check
+	@$(MAKE) --no-print-directory _vm-check
 	@$(MAKE) --no-print-directory _fuzz-check
 	@$(MAKE) --no-print-directory _valgrind
 ifneq ($(SANITIZE),1)

@@ -185,6 +185,49 @@ enum sw_fd_role {
 };
 int sw_spec_fd(sw_spec *spec, enum sw_fd_role role, int fd, sw_error *err);
 int sw_spec_keep_fd(sw_spec *spec, int fd, sw_error *err);
+/* The command gets the caller's fd src as fd dst (dup3 between clone and
+ * exec, close-on-exec cleared): a watchdog pipe on fd 3, say. src itself
+ * is not passed on unless kept with sw_spec_keep_fd too. Maps apply
+ * together, so they may swap fds (3:4 and 4:3). src must be open at
+ * sw_spawn; dst is any fd number (0-2 included) but a --keep-fd's and
+ * appears once; at most 64 maps. -EBADF, -EINVAL (a message naming the
+ * map), -E2BIG, -ENOMEM. */
+int sw_spec_fd_map(sw_spec *spec, int src, int dst, sw_error *err);
+
+/* Join an existing network namespace instead of the caller's: path (such
+ * as /run/netns/NAME from `ip netns add`, or /proc/PID/ns/net), or an fd
+ * open on one (path NULL, fd >= 0; read at sw_spawn, not closed, the
+ * command does not get it). Not with SW_NS_NET. sw_spawn joins it from
+ * the calling thread around the clone (the thread's own namespace is back
+ * before sw_spawn returns; other threads are never affected), so the
+ * kernel's rule is the caller's: CAP_SYS_ADMIN over the namespace's owning
+ * user namespace and its own. A root caller can join any; an unprivileged
+ * one fails with -EPERM and a message saying why (a namespace owned by
+ * another user namespace can't be joined: the jail's new user namespace
+ * holds no capability over it). */
+int sw_spec_netns(sw_spec *spec, const char *path, int fd, sw_error *err);
+
+/* Landlock from inside: once the new root is final, the jail (its PID 1
+ * and the command) restricts itself with a Landlock ruleset at the best
+ * ABI the kernel has, so that it may reach only its own tree, even through
+ * fds opened outside it (--keep-fd, --fd-map: an openat() below a host
+ * directory fd is refused). The rights follow the filesystem operations:
+ * read-only binds read and execute; writable binds, tmpfs and --mqueue
+ * also write; --dev and device binds also use devices; --proc reads and
+ * writes (no execute); the new root itself may only be listed. What each
+ * kernel ABI lacks is left out (see libswrap(3)).
+ *   SW_LANDLOCK_OFF  no ruleset (the default)
+ *   SW_LANDLOCK_ON   sw_spawn fails with -EOPNOTSUPP and a message when
+ *                    the kernel has no Landlock (or it is off)
+ *   SW_LANDLOCK_TRY  the same ruleset, or none when the kernel has none
+ * Sets a spec field only: never blocks; -EINVAL (a message naming the
+ * value) for any other mode. */
+enum sw_landlock {
+	SW_LANDLOCK_OFF = 0,
+	SW_LANDLOCK_ON = 1,
+	SW_LANDLOCK_TRY = 2,
+};
+int sw_spec_landlock(sw_spec *spec, int mode, sw_error *err);
 
 /* --disable-userns: the command can make no user namespace (needs a new
  * user namespace); --assert-userns-disabled: fail unless that holds. */
@@ -246,7 +289,8 @@ int sw_spec_limit(sw_spec *spec, enum sw_limit which, uint64_t value,
 
 /* ---- named profiles --------------------------------------------------- */
 
-/* What the VM launcher's BwrapSandbox::apply() builds. */
+/* What the VM launcher's BwrapSandbox::apply() builds (fields added at
+ * the end over time: initialize with designated initializers). */
 struct sw_shim_opts {
 	const char *shim;            /* absolute path of the shim binary */
 	const char *const *args;     /* its arguments, argc of them */
@@ -259,6 +303,18 @@ struct sw_shim_opts {
 	const char *host_root;       /* existence checks under here; NULL "/" */
 	const char *rust_log;        /* NULL: not set */
 	const char *rust_backtrace;  /* NULL: not set */
+	/* Rlimits, only those the launcher's user configured: the profile
+	 * sets none of its own (the jail inherits the caller's; keep default
+	 * limits to the cgroup). Checked as sw_spec_rlimit checks them. */
+	const struct sw_shim_rlimit {
+		int resource;        /* RLIMIT_* */
+		uint64_t soft, hard; /* SW_RLIM_INF: unlimited */
+	} *rlimits;
+	size_t n_rlimits;
+	/* Landlock (sw_spec_landlock SW_LANDLOCK_ON): the shim reaches
+	 * only its binds, /dev, /proc and /tmp, even through fds it is
+	 * handed. */
+	bool landlock;
 };
 int sw_spec_profile_shim(sw_spec *spec, const struct sw_shim_opts *opts,
 			 sw_error *err);
@@ -275,9 +331,37 @@ int sw_spawn(const sw_spec *spec, sw_child **out, sw_error *err);
 /* Waits for the jail to end. *exit_code: the command's exit status, or
  * 128+N when killed by signal N. Blocks. Frees nothing. */
 int sw_child_wait(sw_child *child, int *exit_code, sw_error *err);
-/* Sends sig to the jail's top process through its pidfd. */
+/* Sends sig to the jail's top process through its pidfd. With a PID
+ * namespace (and no sw_spec_as_pid_1) that process is the jail's PID 1,
+ * which passes SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and
+ * SIGWINCH on to the command and ignores the others (SIGKILL and SIGSTOP
+ * excepted: the kernel applies them, and PID 1's end ends the jail). Any
+ * thread; never blocks. -ESRCH once the jail has been reaped. */
 int sw_child_kill(sw_child *child, int sig, sw_error *err);
+/* A graceful stop: SIGTERM as sw_child_kill, then up to grace_ms for the
+ * jail to end, then SIGKILL of the whole jail (PID 1, whose end takes
+ * every process of its PID namespace with it, and everything left in the
+ * jail's cgroup). Reaps it and sets *exit_code as sw_child_wait does
+ * (128+9 = 137 when it had to be killed, or when the command's own
+ * SIGTERM killed it: 143). Without a PID namespace and without a cgroup
+ * only the top process is killed: processes it started may remain. Blocks
+ * for up to grace_ms plus the time the kill takes; from one thread at a
+ * time (as sw_child_wait). On a reaped jail it only returns its status. */
+int sw_child_stop(sw_child *child, unsigned grace_ms, int *exit_code,
+		  sw_error *err);
+/* The jail's top process, as the host sees it: the one sw_child_kill and
+ * sw_child_pidfd reach, and bubblewrap's "child-pid" (--info-fd, the
+ * first --json-status-fd record). With a PID namespace it is the jail's
+ * PID 1, not the command. */
 pid_t sw_child_pid(const sw_child *child);
+/* The command's own host pid: equal to sw_child_pid without a PID
+ * namespace or with sw_spec_as_pid_1; else the child of the jail's PID 1
+ * that runs the command (what a launcher should record to signal or trace
+ * the program itself; its own children are not covered). Known from the
+ * moment sw_spawn returns; the number stays valid only while the command
+ * lives (it is reaped by PID 1, not by the caller). -1 if it could not be
+ * learned (no pidfd_open in the kernel and no /proc/PID/task/TID/children). */
+pid_t sw_child_command_pid(const sw_child *child);
 /* After sw_child_wait: was the jail killed by its cgroup's memory limit? */
 bool sw_child_oom_killed(const sw_child *child);
 /* A warning from the launch (e.g. --cgroup-optional could not set limits),
@@ -294,6 +378,87 @@ void sw_child_free(sw_child *child);
  * made. Blocks until the cgroup is empty. parent: NULL for "swrap"; found
  * where sw_spec_cgroup puts it. Any thread. */
 int sw_cgroup_kill(const char *id, const char *parent, sw_error *err);
+
+/* sw_cgroup_kill with a grace period, for a jail found by its id (a
+ * detached one, or another launcher's): SIGTERM to the jail's top
+ * processes (members of the cgroup whose parent is not; with a PID
+ * namespace, PID 1, which passes it on to the command), up to grace_ms for
+ * the cgroup to empty, then what sw_cgroup_kill does. *killed (may be
+ * NULL): whether anything was still running when the grace period ended.
+ * The exit status of a jail is its launcher's to reap, so it is not known
+ * here. Blocks up to grace_ms plus the kill. Any thread. */
+int sw_cgroup_stop(const char *id, const char *parent, unsigned grace_ms,
+		   bool *killed, sw_error *err);
+
+/* Pause and resume a jail found by its id (as sw_cgroup_kill finds it):
+ * every process of its cgroup stops being scheduled, and resumes. They
+ * return once the kernel reports the new state — cgroup2's cgroup.events
+ * says "frozen 1" (or 0), or the v1 freezer's state is FROZEN (THAWED) —
+ * or fail with -ETIMEDOUT after 5 s, naming the file and what it said. A
+ * jail whose cgroup2 directory lacks cgroup.freeze (Linux < 5.2) and that
+ * has no v1 freezer directory fails with -EOPNOTSUPP. A frozen jail can
+ * still be killed (sw_cgroup_kill, sw_cgroup_stop). Freezing what is
+ * frozen (or thawing what runs) succeeds at once. Any thread; blocks
+ * until the state is reached. */
+int sw_cgroup_freeze(const char *id, const char *parent, sw_error *err);
+int sw_cgroup_thaw(const char *id, const char *parent, sw_error *err);
+
+/* The usage of a jail found by its id, from its cgroup files. A field is
+ * meaningful only when its SW_STAT_* bit is in valid: cgroup2 gives CPU
+ * time always, memory only where the memory controller is enabled for
+ * the jail (give it a memory limit to be sure), memory.peak since Linux
+ * 5.19; on cgroup v1 they come from the memory, cpuacct and pids
+ * hierarchies the jail has a directory in. Caller-owned *stats; any
+ * thread; does not block beyond reading a few files. */
+enum {
+	SW_STAT_CPU = 1u << 0,
+	SW_STAT_MEMORY = 1u << 1,
+	SW_STAT_MEMORY_PEAK = 1u << 2,
+	SW_STAT_PIDS = 1u << 3,
+	SW_STAT_OOM_KILLS = 1u << 4,
+};
+struct sw_cgroup_stats {
+	uint64_t cpu_usec;       /* CPU time used, user + system, µs */
+	uint64_t memory_current; /* bytes charged now (memory.current) */
+	uint64_t memory_peak;    /* most bytes charged at once */
+	uint64_t pids_current;   /* tasks now */
+	uint64_t oom_kills;      /* processes killed by the memory limit */
+	unsigned valid;          /* SW_STAT_* */
+};
+int sw_cgroup_stats(const char *id, const char *parent,
+		    struct sw_cgroup_stats *stats, sw_error *err);
+
+/* ---- for launchers in other languages ---------------------------------- */
+
+/* The bwrap command line equivalent to spec, as `swrap --emit-bwrap`
+ * prints it: argv[0] is "bwrap", NULL-terminated, *argc_out words (argc_out
+ * may be NULL). What bwrap cannot express (cgroup, limits, rlimits, ...) is
+ * left out. Free with sw_strv_free. -EINVAL, -ENOMEM. */
+int sw_spec_emit_bwrap(const sw_spec *spec, char ***argv_out,
+		       size_t *argc_out, sw_error *err);
+void sw_strv_free(char **v); /* NULL is fine */
+
+/* The checks of `swrap doctor`, as data: can a jail be made here, and if
+ * not, what to do. sw_doctor_run runs them all (it reads /proc and /sys,
+ * forks briefly to try unshare, and creates and removes a throwaway
+ * cgroup); only -ENOMEM fails it. Checks are numbered 0..count-1 in a
+ * fixed order; the strings of an sw_check belong to the report and live
+ * until sw_doctor_free. Any thread. */
+enum sw_verdict { SW_VERDICT_PASS, SW_VERDICT_WARN, SW_VERDICT_FAIL };
+struct sw_check {
+	const char *name;   /* stable id, e.g. "userns.max" */
+	int verdict;        /* enum sw_verdict */
+	const char *detail; /* what was found */
+	const char *fix;    /* what to do; "" when nothing to do */
+};
+typedef struct sw_doctor sw_doctor;
+int sw_doctor_run(sw_doctor **out, sw_error *err);
+size_t sw_doctor_count(const sw_doctor *d);
+/* -ERANGE when i >= count. */
+int sw_doctor_check(const sw_doctor *d, size_t i, struct sw_check *out);
+/* user namespaces (or root) and a mount namespace work */
+bool sw_doctor_jail_ok(const sw_doctor *d);
+void sw_doctor_free(sw_doctor *d); /* NULL is fine */
 
 #ifdef __cplusplus
 }

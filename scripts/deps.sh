@@ -2,8 +2,14 @@
 # Installs what building and testing shrinkwrap needs, when it is missing.
 # Called by make; does nothing (quickly) when everything is there.
 set -eu
-pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap valgrind"
+pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap valgrind iproute2"
 [ "${SWRAP_FUZZ:-0}" = 1 ] && pkgs="$pkgs clang"
+# make check / vm-check boot Debian's kernels under qemu (mk/vm.mk).
+[ "${SWRAP_VM:-0}" = 1 ] && pkgs="$pkgs qemu-system-x86 busybox-static cpio"
+# make check / rust-check test the Rust crate (mk/rust.mk): Debian's cargo
+# (and rustc) when there is no cargo at all; any cargo found is kept.
+[ "${SWRAP_RUST:-0}" = 1 ] && ! command -v cargo >/dev/null 2>&1 &&
+	pkgs="$pkgs cargo"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -114,6 +114,11 @@ const struct sw_cgroup_hier *sw_cgroup_layout_find(
 int sw_cgroup_prepare_at(const struct sw_cgroup_host *host,
 			 const sw_spec *spec, struct sw_cgroup **out,
 			 char *warning, size_t warning_len, sw_error *err);
+/* The leaves of the jail <parent>/<id> that exist, in a new *out (free it
+ * with sw_cgroup_release; sw_cgroup_destroy also removes them); -ENOENT
+ * with a message listing where it looked when there is none. */
+int sw_cgroup_open_jail(const char *id, const char *parent,
+			struct sw_cgroup **out, sw_error *err);
 int sw_cgroup_kill_at(const struct sw_cgroup_host *host, const char *id,
 		      const char *parent, sw_error *err);
 

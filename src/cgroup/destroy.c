@@ -371,6 +371,113 @@ static int not_found(const struct sw_cgroup_layout *lay, const char *rel,
 			    rel, used ? where : "no mounted hierarchy");
 }
 
+/* The parent pid of pid (field 4 of /proc/PID/stat), or -1. */
+static pid_t ppid_of(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')'); /* the name may hold anything */
+	int pp;
+	return p && sscanf(p + 1, " %*c %d", &pp) == 1 ? (pid_t)pp : -1;
+}
+
+/* Sends sig to the members of dir whose parent is not a member: the
+ * jail's top process (its PID 1, which forwards it, or the command). */
+static void signal_tops(const char *dir, int sig)
+{
+	pid_t pids[MAX_PIDS];
+	size_t n = read_pids(dir, pids, MAX_PIDS);
+	for (size_t i = 0; i < n; i++) {
+		if (listed(pids, n, ppid_of(pids[i])))
+			continue;
+		/* Pin the process, then check it is still the one we saw. */
+		int fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
+		if (fd < 0) {
+			if (errno == ENOSYS)
+				kill(pids[i], sig);
+			continue;
+		}
+		if (!listed(pids, n, ppid_of(pids[i])))
+			syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+		close(fd);
+	}
+}
+
+static long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* The jail's leaves of <parent>/<id>, in a new cg (freed by the caller
+ * with sw_cgroup_destroy or sw_cgroup_release). */
+static int open_jail(const struct sw_cgroup_host *host, const char *id,
+		     const char *parent, struct sw_cgroup **out, sw_error *err)
+{
+	char rel[PATH_MAX];
+	unsigned ncomp;
+	*out = NULL;
+	int r = sw_cgroup_check_names(id, parent, err);
+	if (r < 0)
+		return r;
+	if (sw_cgroup_rel_path(parent, id, rel, sizeof rel, &ncomp) < 0)
+		return sw_error_set(err, ENAMETOOLONG, "cgroup: --cgroup-parent too long");
+	struct sw_cgroup_layout lay;
+	if ((r = sw_cgroup_discover(host, &lay, err)) < 0)
+		return r;
+	struct sw_cgroup *cg = calloc(1, sizeof *cg);
+	if (!cg) {
+		sw_cgroup_layout_free(&lay);
+		return sw_error_set(err, ENOMEM, "cgroup: out of memory");
+	}
+	cg->v2_fd = -1;
+	cg->rmdir = host ? host->rmdir : NULL;
+	cg->arg = host ? host->arg : NULL;
+	cg->quirks = host ? host->quirks : 0;
+	if (find_jail(&lay, rel, ncomp, cg) == 0)
+		r = not_found(&lay, rel, err);
+	sw_cgroup_layout_free(&lay);
+	if (r < 0) {
+		sw_cgroup_release(cg);
+		return r;
+	}
+	*out = cg;
+	return 0;
+}
+
+int sw_cgroup_open_jail(const char *id, const char *parent,
+			struct sw_cgroup **out, sw_error *err)
+{
+	return open_jail(NULL, id, parent, out, err);
+}
+
+int sw_cgroup_stop(const char *id, const char *parent, unsigned grace_ms,
+		   bool *killed, sw_error *err)
+{
+	struct sw_cgroup *cg;
+	int r = open_jail(NULL, id, parent, &cg, err);
+	if (r < 0)
+		return r;
+	const struct sw_cgroup_leaf *l = find_leaf(cg, 0);
+	const char *dir = (l ? l : &cg->leaf[0])->path;
+	signal_tops(dir, SIGTERM);
+	long deadline = mono_ms() + (long)grace_ms;
+	pid_t one;
+	bool busy;
+	while ((busy = read_pids(dir, &one, 1) != 0) && mono_ms() < deadline)
+		sleep_ms(10);
+	if (killed)
+		*killed = busy;
+	return sw_cgroup_destroy(cg, err);
+}
+
 int sw_cgroup_kill_at(const struct sw_cgroup_host *host, const char *id,
 		      const char *parent, sw_error *err)
 {

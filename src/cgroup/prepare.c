@@ -298,6 +298,14 @@ static int make_leaf_once(const struct sw_cgroup_host *host,
 			*next = '/';
 		slash = next;
 	}
+	/* A shared parent removed and made again by other launches between
+	 * our enable and our mkdir gives a leaf without the controllers:
+	 * walk down again (make_leaf), enabling them anew. */
+	char have[256];
+	if (leaf->v2 && leaf->ctls &&
+	    (sw_cgroup_read(leaf->path, "cgroup.controllers", have, sizeof have) < 0 ||
+	     (leaf->ctls & ~sw_cgroup_parse_ctls(have))))
+		return -ENOENT;
 	return 0;
 }
 

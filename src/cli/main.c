@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +115,89 @@ static int kill_cgroup(const struct sw_cli_opts *cli, const sw_spec *spec)
 	return 0;
 }
 
+static void json_stat(bool *first, const char *key, unsigned valid,
+		      unsigned bit, uint64_t v)
+{
+	printf("%s\"%s\": ", *first ? "" : ", ", key);
+	*first = false;
+	if (valid & bit)
+		printf("%llu", (unsigned long long)v);
+	else
+		fputs("null", stdout);
+}
+
+static void text_stat(const char *key, unsigned valid, unsigned bit, uint64_t v)
+{
+	if (valid & bit)
+		printf("%s %llu\n", key, (unsigned long long)v);
+	else
+		printf("%s unknown\n", key);
+}
+
+static int print_stats(const struct sw_cli_opts *cli)
+{
+	struct sw_cgroup_stats st;
+	sw_error err = { 0 };
+	if (sw_cgroup_stats(cli->cg_id, cli->cgroup_parent, &st, &err) < 0)
+		return fail(err.msg);
+	static const struct { const char *name; unsigned bit; size_t off; } f[] = {
+		{ "cpu_usec", SW_STAT_CPU, offsetof(struct sw_cgroup_stats, cpu_usec) },
+		{ "memory_current", SW_STAT_MEMORY, offsetof(struct sw_cgroup_stats, memory_current) },
+		{ "memory_peak", SW_STAT_MEMORY_PEAK, offsetof(struct sw_cgroup_stats, memory_peak) },
+		{ "pids_current", SW_STAT_PIDS, offsetof(struct sw_cgroup_stats, pids_current) },
+		{ "oom_kills", SW_STAT_OOM_KILLS, offsetof(struct sw_cgroup_stats, oom_kills) },
+	};
+	bool first = true;
+	if (cli->json)
+		putchar('{');
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)&st + f[i].off, sizeof v);
+		if (cli->json)
+			json_stat(&first, f[i].name, st.valid, f[i].bit, v);
+		else
+			text_stat(f[i].name, st.valid, f[i].bit, v);
+	}
+	if (cli->json)
+		puts("}");
+	return fflush(stdout) == 0 ? 0 : fail("can't write to stdout");
+}
+
+/* --stop-cgroup, --freeze-cgroup, --thaw-cgroup, --cgroup-stats. */
+static int cgroup_action(const struct sw_cli_opts *cli, const sw_spec *spec)
+{
+	sw_error err = { 0 };
+	const char *opt = cli->cg_action == SW_CG_STOP ? "--stop-cgroup" :
+			  cli->cg_action == SW_CG_FREEZE ? "--freeze-cgroup" :
+			  cli->cg_action == SW_CG_THAW ? "--thaw-cgroup" : "--cgroup-stats";
+	if (spec->argc) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "%s runs no command: drop the command", opt);
+		return fail(msg);
+	}
+	int r = 0;
+	bool killed = false;
+	switch (cli->cg_action) {
+	case SW_CG_STOP:
+		r = sw_cgroup_stop(cli->cg_id, cli->cgroup_parent, cli->grace_ms, &killed, &err);
+		if (r == 0)
+			printf("%s: %s\n", cli->cg_id, killed ? "killed after the grace period"
+							   : "ended within the grace period");
+		break;
+	case SW_CG_FREEZE:
+		r = sw_cgroup_freeze(cli->cg_id, cli->cgroup_parent, &err);
+		break;
+	case SW_CG_THAW:
+		r = sw_cgroup_thaw(cli->cg_id, cli->cgroup_parent, &err);
+		break;
+	default:
+		return print_stats(cli);
+	}
+	if (r < 0)
+		return fail(err.msg);
+	return fflush(stdout) == 0 ? 0 : fail("can't write to stdout");
+}
+
 /* What the parsed command line asks for. */
 static int dispatch(const struct sw_cli_opts *cli, sw_spec *spec,
 		    const char *prog)
@@ -129,6 +214,8 @@ static int dispatch(const struct sw_cli_opts *cli, sw_spec *spec,
 	}
 	if (cli->kill_cgroup)
 		return kill_cgroup(cli, spec);
+	if (cli->cg_action)
+		return cgroup_action(cli, spec);
 	if (sw_spec_validate(spec, &err) < 0)
 		return fail(err.msg);
 	if (cli->emit)

@@ -1,16 +1,21 @@
 /* run.c — the swrap command's launch: spawn, wait, say what happened. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "spec/spec.h"
 
-/* SWRAP_FORCE=clone-fallback,ro-fallback: take the old-kernel paths on a
- * new kernel (the tests use it; so can a user chasing a kernel quirk). */
+/* SWRAP_FORCE=clone-fallback,ro-fallback,no-landlock: take the old-kernel
+ * paths on a new kernel (the tests use it; so can a user chasing a kernel
+ * quirk). */
 static void apply_force(sw_spec *spec)
 {
 	const char *f = getenv("SWRAP_FORCE");
@@ -20,6 +25,67 @@ static void apply_force(sw_spec *spec)
 		spec->force |= SW_FORCE_CLONE_FALLBACK;
 	if (strstr(f, "ro-fallback"))
 		spec->force |= SW_FORCE_RO_FALLBACK;
+	if (strstr(f, "no-landlock"))
+		spec->force |= SW_FORCE_NO_LANDLOCK;
+}
+
+/* Signals for the command (see sw_child_kill): the handler only writes
+ * the number to a pipe; the wait loop passes it on. sw_spawn resets these
+ * handlers to the default in the jail. */
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
+				 SIGUSR2, SIGWINCH };
+static int sig_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int e = errno;
+	unsigned char b = (unsigned char)sig;
+	ssize_t n = write(sig_pipe[1], &b, 1); /* full: it is pending anyway */
+	(void)n;
+	errno = e;
+}
+
+static bool forward_signals(void)
+{
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return false;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		if (sigaction(forwarded[i], &sa, NULL) < 0)
+			return false;
+	return true;
+}
+
+/* Has the jail's top process ended (not reaped yet)? */
+static bool ended(pid_t pid)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof si);
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return true; /* sw_child_wait says why */
+	return si.si_pid != 0;
+}
+
+/* Until the jail ends: pass every signal that came on to it. */
+static void relay(sw_child *c)
+{
+	int pfd = sw_child_pidfd(c);
+	for (;;) {
+		unsigned char sigs[64];
+		ssize_t n;
+		while ((n = read(sig_pipe[0], sigs, sizeof sigs)) > 0)
+			for (ssize_t i = 0; i < n; i++)
+				sw_child_kill(c, sigs[i], NULL);
+		if (ended(sw_child_pid(c)))
+			return;
+		struct pollfd p[2] = { { sig_pipe[0], POLLIN, 0 }, { pfd, POLLIN, 0 } };
+		/* Without a pidfd (Linux < 5.3): look again every 50 ms. */
+		if (poll(p, pfd >= 0 ? 2 : 1, pfd >= 0 ? -1 : 50) < 0 && errno != EINTR)
+			return;
+	}
 }
 
 int sw_cli_launch(sw_spec *spec)
@@ -34,6 +100,9 @@ int sw_cli_launch(sw_spec *spec)
 		sw_cli_msg(3, "prctl(PR_SET_PDEATHSIG): %m");
 		return 1;
 	}
+	/* Before the spawn, so that a signal that comes while the jail is
+	 * being made waits in the pipe for it. */
+	bool relaying = !spec->detach && forward_signals();
 	if (sw_spawn(spec, &c, &err) < 0) {
 		sw_cli_msg(3, "%s", err.msg);
 		return err.status ? err.status : 1;
@@ -46,6 +115,8 @@ int sw_cli_launch(sw_spec *spec)
 		return 0;
 	}
 	int code = 1;
+	if (relaying)
+		relay(c);
 	if (sw_child_wait(c, &code, &err) < 0)
 		sw_cli_msg(3, "%s", err.msg);
 	else if (sw_child_oom_killed(c))

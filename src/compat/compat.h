@@ -43,6 +43,14 @@ struct sw_cli_opts {
 	char *cgroup_parent; /* --cgroup-parent (malloc'd; also for --kill) */
 	bool level_prefix;   /* --level-prefix: "<N>" before each message */
 	const char *warning; /* a warning to print (static text), or NULL */
+	/* --stop-cgroup, --freeze-cgroup, --thaw-cgroup, --cgroup-stats ID:
+	 * the action and its jail (malloc'd); at most one action a run. */
+	enum { SW_CG_NONE, SW_CG_STOP, SW_CG_FREEZE, SW_CG_THAW,
+	       SW_CG_STATS } cg_action;
+	char *cg_id;
+	unsigned grace_ms;  /* --grace MS (with --stop-cgroup); default 5000 */
+	bool grace_set;
+	bool json;          /* --json (with --cgroup-stats) */
 };
 void sw_cli_opts_free(struct sw_cli_opts *cli); /* frees the Out strings */
 

@@ -46,6 +46,7 @@ struct sw_parse {
 	/* --profile and what it takes, found by the scan. */
 	const char *profile;
 	bool detach;
+	int landlock; /* the last --landlock[-try] (enum sw_landlock) */
 	char **rw, **ro; /* "SRC:DEST" */
 	size_t nrw, nro;
 

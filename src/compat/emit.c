@@ -126,6 +126,11 @@ static void emit_namespaces(struct emitter *e, const sw_spec *s)
 		put(e, false, "--disable-userns", NULL, NULL);
 	if (s->assert_userns_disabled)
 		put(e, false, "--assert-userns-disabled", NULL, NULL);
+	/* no bwrap release can join a network namespace */
+	if (s->netns_path)
+		put(e, true, "--netns", s->netns_path, NULL);
+	else if (s->netns_fd != SW_NO_FD)
+		put(e, true, "--netns", u64s(b, s->netns_fd), NULL);
 }
 
 static void emit_fsop(struct emitter *e, const struct sw_fsop *op)
@@ -243,6 +248,11 @@ static void emit_fds(struct emitter *e, const sw_spec *s)
 		    NULL);
 	if (s->seccomp_profile)
 		put(e, true, "--seccomp-profile", s->seccomp_profile, NULL);
+	/* bwrap has no Landlock option */
+	if (s->landlock == SW_LANDLOCK_ON)
+		put(e, true, "--landlock", NULL, NULL);
+	else if (s->landlock == SW_LANDLOCK_TRY)
+		put(e, true, "--landlock-try", NULL, NULL);
 	const struct { const char *name; int fd; } one[] = {
 		{ "--info-fd", s->info_fd },
 		{ "--json-status-fd", s->json_status_fd },
@@ -256,6 +266,11 @@ static void emit_fds(struct emitter *e, const sw_spec *s)
 			put(e, false, one[i].name, u64s(b, one[i].fd), NULL);
 	for (size_t i = 0; i < s->nkeep; i++)
 		put(e, true, "--keep-fd", u64s(b, s->keep_fds[i]), NULL);
+	for (size_t i = 0; i < s->nfdmap; i++) {
+		char m[48];
+		snprintf(m, sizeof m, "%d:%d", s->fdmap_src[i], s->fdmap_dst[i]);
+		put(e, true, "--fd-map", m, NULL);
+	}
 }
 
 static void emit_rlimits(struct emitter *e, const sw_spec *s)
@@ -447,4 +462,23 @@ char *sw_compat_shell_join(char *const *argv, size_t argc)
 		free(q);
 	}
 	return out;
+}
+
+/* ---- public (swrap.h) ------------------------------------------------- */
+
+int sw_spec_emit_bwrap(const sw_spec *spec, char ***argv_out,
+		       size_t *argc_out, sw_error *err)
+{
+	if (!argv_out)
+		return sw_error_set(err, EINVAL, "no argv_out");
+	size_t argc;
+	int r = sw_compat_emit(spec, argv_out, &argc, NULL, err);
+	if (r == 0 && argc_out)
+		*argc_out = argc;
+	return r;
+}
+
+void sw_strv_free(char **v)
+{
+	sw_compat_strv_free(v);
 }

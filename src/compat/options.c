@@ -50,6 +50,47 @@ H(h_kill_cgroup)
 	return r;
 }
 
+/* --stop-cgroup, --freeze-cgroup, --thaw-cgroup, --cgroup-stats ID. */
+H(h_cg_action)
+{
+	if (p->cli->cg_action && (unsigned)p->cli->cg_action != o->data)
+		return sw_error_set(p->err, EINVAL, "only one action on a "
+				    "cgroup at a time");
+	int r = sw_spec_check_cgroup_id(a[0], p->err);
+	char *id = r < 0 ? NULL : strdup(a[0]);
+	if (r == 0 && !id)
+		r = sw_error_set(p->err, ENOMEM, "out of memory");
+	if (r == 0) {
+		free(p->cli->cg_id);
+		p->cli->cg_id = id;
+		p->cli->cg_action = o->data;
+	}
+	return r;
+}
+
+H(h_grace)
+{
+	(void)o;
+	uint64_t ms;
+	int r = sw_parse_count(a[0], &ms, p->err);
+	if (r == 0 && ms > 3600000)
+		r = sw_error_set(p->err, EINVAL, "\"%s\" is more than an hour "
+				 "(3600000 ms)", a[0]);
+	if (r == 0) {
+		p->cli->grace_ms = (unsigned)ms;
+		p->cli->grace_set = true;
+	}
+	return r;
+}
+
+H(h_json)
+{
+	(void)o;
+	(void)a;
+	p->cli->json = true;
+	return 0;
+}
+
 /* --profile and --volume run in the scan, as the profile must be built
  * before the options that follow it apply on top. */
 H(h_profile)
@@ -126,6 +167,18 @@ H(h_level_prefix)
 	(void)o;
 	p->cli->level_prefix = true;
 	return 0;
+}
+
+/* --landlock, --landlock-try. Early, as the shim profile takes it as
+ * its own flag (sw_shim_opts.landlock); the spec gets it when applying. */
+H(h_landlock)
+{
+	(void)a;
+	if (!p->applying) {
+		p->landlock = (int)o->data;
+		return 0;
+	}
+	return sw_spec_landlock(p->spec, (int)o->data, p->err);
 }
 
 /* ---- namespaces and the process ---------------------------------------- */
@@ -366,6 +419,38 @@ H(h_keep_fd)
 	return r < 0 ? r : sw_spec_keep_fd(p->spec, fd, p->err);
 }
 
+/* SRC:DST, both fds. */
+H(h_fd_map)
+{
+	(void)o;
+	const char *colon = strchr(a[0], ':');
+	char *src = colon ? strndup(a[0], (size_t)(colon - a[0])) : NULL;
+	int s, d, r;
+	if (colon && !src)
+		return sw_error_set(p->err, ENOMEM, "out of memory");
+	r = colon ? sw_parse_fd(src, &s, NULL) : -EINVAL;
+	if (r == 0)
+		r = sw_parse_fd(colon + 1, &d, NULL);
+	free(src);
+	if (r < 0)
+		return sw_error_set(p->err, EINVAL, "\"%s\" is not SRC:DST "
+				    "(two fd numbers)", a[0]);
+	return sw_spec_fd_map(p->spec, s, d, p->err);
+}
+
+/* A path (absolute) or an fd number. */
+H(h_netns)
+{
+	(void)o;
+	int fd;
+	if (a[0][0] == '/')
+		return sw_spec_netns(p->spec, a[0], -1, p->err);
+	if (sw_parse_fd(a[0], &fd, NULL) < 0)
+		return sw_error_set(p->err, EINVAL, "\"%s\" is neither an "
+				    "absolute path nor an fd number", a[0]);
+	return sw_spec_netns(p->spec, NULL, fd, p->err);
+}
+
 /* NAME=SOFT[:HARD]; HARD defaults to SOFT. */
 H(h_rlimit)
 {
@@ -495,6 +580,8 @@ static const struct sw_compat_option table[] = {
 	  SW_NS_CGROUP, 0 },
 	{ "--unshare-cgroup-try", 0, NULL, "new cgroup namespace if possible",
 	  h_unshare, SW_NS_CGROUP_TRY, 0 },
+	{ "--netns", 1, "PATH|FD", "join this network namespace",
+	  h_netns, 0, SW_OPT_EXT },
 	{ "--uid", 1, "UID", "uid inside (needs a user namespace)", h_id, 0, 0 },
 	{ "--gid", 1, "GID", "gid inside (needs a user namespace)", h_id, 1, 0 },
 	{ "--hostname", 1, "NAME", "hostname inside (needs --unshare-uts)",
@@ -591,6 +678,10 @@ static const struct sw_compat_option table[] = {
 	  h_seccomp, 1, 0 },
 	{ "--seccomp-profile", 1, "default", "swrap's built-in seccomp filter",
 	  h_seccomp_profile, 0, SW_OPT_EXT },
+	{ "--landlock", 0, NULL, "reach only the jail's own tree (Landlock)",
+	  h_landlock, SW_LANDLOCK_ON, SW_OPT_EXT | SW_OPT_EARLY },
+	{ "--landlock-try", 0, NULL, "--landlock if the kernel has Landlock",
+	  h_landlock, SW_LANDLOCK_TRY, SW_OPT_EXT | SW_OPT_EARLY },
 	{ "--info-fd", 1, "FD", "write information about the jail to FD", h_fd,
 	  SW_FD_INFO, 0 },
 	{ "--json-status-fd", 1, "FD", "write JSON status documents to FD",
@@ -601,6 +692,8 @@ static const struct sw_compat_option table[] = {
 	  SW_FD_SYNC, 0 },
 	{ "--keep-fd", 1, "FD", "pass FD to the command (repeatable)",
 	  h_keep_fd, 0, SW_OPT_EXT },
+	{ "--fd-map", 1, "SRC:DST", "pass fd SRC as fd DST (repeatable)",
+	  h_fd_map, 0, SW_OPT_EXT },
 	{ "--rlimit", 1, "NAME=SOFT[:HARD]", "NOFILE FSIZE NPROC AS CPU CORE MEMLOCK STACK",
 	  h_rlimit, 0, SW_OPT_EXT },
 	SECTION("Cgroup"),
@@ -622,6 +715,18 @@ static const struct sw_compat_option table[] = {
 	  SW_LIMIT_PIDS_MAX, SW_OPT_EXT },
 	{ "--kill-cgroup", 1, "ID", "kill all in cgroup ID, remove it, exit",
 	  h_kill_cgroup, 0, SW_OPT_EXT },
+	{ "--stop-cgroup", 1, "ID", "SIGTERM jail ID, wait --grace, kill, remove",
+	  h_cg_action, SW_CG_STOP, SW_OPT_EXT },
+	{ "--grace", 1, "MS", "--stop-cgroup's grace period (default 5000)",
+	  h_grace, 0, SW_OPT_EXT },
+	{ "--freeze-cgroup", 1, "ID", "pause every process of jail ID, exit",
+	  h_cg_action, SW_CG_FREEZE, SW_OPT_EXT },
+	{ "--thaw-cgroup", 1, "ID", "resume jail ID, exit", h_cg_action,
+	  SW_CG_THAW, SW_OPT_EXT },
+	{ "--cgroup-stats", 1, "ID", "print jail ID's CPU, memory, pids, OOM kills",
+	  h_cg_action, SW_CG_STATS, SW_OPT_EXT },
+	{ "--json", 0, NULL, "--cgroup-stats as one JSON object", h_json, 0,
+	  SW_OPT_EXT },
 };
 
 const struct sw_compat_option *sw_compat_options(size_t *n)

@@ -2,8 +2,8 @@
  *
  * Two passes over the words. The scan walks the table: it finds each
  * option and its arguments, splices --args files in, stops at the command,
- * and runs the few "early" options (--help, --profile, --volume, --detach)
- * whose answer shapes the rest. Then, when a profile was named, the profile
+ * and runs the few "early" options (--help, --profile, --volume, --detach,
+ * --landlock) whose answer shapes the rest. Then, when a profile was named, the profile
  * is built first; then every option's handler runs in order on top of it,
  * so that what the user adds can refine or override what the profile set.
  */
@@ -225,6 +225,7 @@ static int apply_profile(struct sw_parse *p)
 		.ro_paths = (const char *const *)p->ro, .n_ro = p->nro,
 		.host_root = p->cli->host_root, .rust_log = p->cli->rust_log,
 		.rust_backtrace = p->cli->rust_backtrace,
+		.landlock = p->landlock == SW_LANDLOCK_ON,
 	};
 	if (r == 0)
 		r = sw_spec_profile_shim(p->spec, &o, p->err);
@@ -293,13 +294,22 @@ static int finish(struct sw_parse *p)
 	if (p->cgroup_id)
 		r = sw_spec_cgroup(p->spec, p->cgroup_id, p->cgroup_parent,
 				   p->cgroup_optional, p->err);
-	else if (p->cgroup_parent && !p->cli->kill_cgroup)
+	else if (p->cgroup_parent && !p->cli->kill_cgroup && !p->cli->cg_action)
 		r = sw_error_set(p->err, EINVAL, "--cgroup-parent %s needs "
-				 "--cgroup ID or --kill-cgroup ID",
+				 "--cgroup ID, or an action on a jail's cgroup "
+				 "(--kill-cgroup, --stop-cgroup, --freeze-cgroup, "
+				 "--thaw-cgroup, --cgroup-stats ID)",
 				 p->cgroup_parent);
 	else if (p->cgroup_optional)
 		r = sw_error_set(p->err, EINVAL, "--cgroup-optional needs "
 				 "--cgroup ID");
+	if (r == 0 && (p->cli->kill_cgroup ? 1 : 0) + (p->cli->cg_action ? 1 : 0) > 1)
+		r = sw_error_set(p->err, EINVAL, "--kill-cgroup cannot be "
+				 "combined with another action on a cgroup");
+	if (r == 0 && p->cli->grace_set && p->cli->cg_action != SW_CG_STOP)
+		r = sw_error_set(p->err, EINVAL, "--grace needs --stop-cgroup ID");
+	if (r == 0 && p->cli->json && p->cli->cg_action != SW_CG_STATS)
+		r = sw_error_set(p->err, EINVAL, "--json needs --cgroup-stats ID");
 	/* swrap exits as soon as a detached jail runs: with a death signal
 	 * tied to it, the jail would die right away. */
 	if (r == 0 && p->spec->detach && p->spec->die_with_parent)
@@ -348,7 +358,8 @@ void sw_cli_opts_free(struct sw_cli_opts *cli)
 {
 	free(cli->kill_cgroup);
 	free(cli->cgroup_parent);
-	cli->kill_cgroup = cli->cgroup_parent = NULL;
+	free(cli->cg_id);
+	cli->kill_cgroup = cli->cgroup_parent = cli->cg_id = NULL;
 }
 
 static void clear_outputs(struct sw_cli_opts *cli)
@@ -357,6 +368,10 @@ static void clear_outputs(struct sw_cli_opts *cli)
 	cli->kill_cgroup = cli->cgroup_parent = NULL;
 	cli->level_prefix = false;
 	cli->warning = NULL;
+	cli->kill_cgroup = cli->cgroup_parent = cli->cg_id = NULL;
+	cli->cg_action = SW_CG_NONE;
+	cli->grace_ms = 5000;
+	cli->grace_set = cli->json = false;
 }
 
 int sw_compat_parse(int argc, char **argv, sw_spec **out,

@@ -1,5 +1,5 @@
 /* env.h — what the command inherits: environment, fds, capabilities,
- * no_new_privs, rlimits, seccomp.
+ * no_new_privs, rlimits, seccomp, Landlock.
  *
  * Split in two halves. sw_env_plan_new() runs in the parent: it may
  * allocate, read fds, call libcap and libseccomp, and fills a plan. The
@@ -7,6 +7,7 @@
  * only make system calls over the plan's memory (no malloc, no stdio, no
  * locks) and return 0 or -errno. ns/ calls them in this order:
  *
+ *   (sw_env_child_landlock, once the root is final; in PID 1 if any)
  *   sw_env_child_rlimits, sw_env_child_caps, sw_env_child_no_new_privs,
  *   sw_env_child_close_fds, (chdir), sw_env_child_set_pwd,
  *   sw_env_child_seccomp, sw_env_child_exec
@@ -45,6 +46,25 @@ int sw_env_child_no_new_privs(void);
 /* Marks every fd but 0-2, --keep-fd and --sync-fd close-on-exec. */
 int sw_env_child_close_fds(const struct sw_env_plan *plan);
 int sw_env_child_seccomp(const struct sw_env_plan *plan);
+
+/* --landlock (landlock.c). The plan holds one rule per filesystem
+ * operation that grants rights, by spec->fs index; ns/ marks the ones the
+ * mount plan skipped (a -try bind without its source). The ABI the rules
+ * were cut to, 0 when there is no ruleset (off, or --landlock-try on a
+ * kernel without Landlock). */
+void sw_env_plan_landlock_skip(struct sw_env_plan *plan, size_t fs_index);
+int sw_env_plan_landlock_abi(const struct sw_env_plan *plan);
+/* Child, once the new root is final (the jail's PID 1 before it starts the
+ * command, or the command itself when there is none): builds the ruleset,
+ * sets no_new_privs and restricts the calling process and what it starts.
+ * On failure *where is the spec->fs index whose rule failed, or one of: */
+enum {
+	SW_ENV_LL_ROOT = -1,         /* the rule for the new root "/" */
+	SW_ENV_LL_CREATE = -2,       /* landlock_create_ruleset */
+	SW_ENV_LL_NO_NEW_PRIVS = -3, /* prctl(PR_SET_NO_NEW_PRIVS) */
+	SW_ENV_LL_RESTRICT = -4,     /* landlock_restrict_self */
+};
+int sw_env_child_landlock(const struct sw_env_plan *plan, int *where);
 /* Child, after the final chdir: records the cwd in the command's PWD, as
  * bubblewrap does (setenv("PWD", new_cwd) just before execvp). Until it is
  * called, PWD holds --chdir, or "/". -ENAMETOOLONG past PATH_MAX. */

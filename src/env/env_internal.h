@@ -83,11 +83,30 @@ struct sw_env_plan {
 	int *uncloexec; /* kept fds >= 3 whose CLOEXEC must be cleared */
 	size_t nuncloexec;
 	int fd_scan_max; /* bound for the brute-force fallback */
+	/* --fd-map (borrowed from the spec); the temporary copies go at or
+	 * above fdmap_base, clear of every source and destination */
+	const int *fdmap_src, *fdmap_dst;
+	size_t nfdmap;
+	int fdmap_base;
 	unsigned test_flags;
 
 	/* seccomp: installed in order */
 	struct sock_fprog *filters;
 	size_t nfilters;
+
+	/* Landlock: no ruleset when llhandled is 0 */
+	uint64_t llhandled; /* handled_access_fs for the kernel's ABI */
+	int llabi;
+	struct sw_env_llrule *llrules; /* [0] is the root "/" */
+	size_t nllrules;
+};
+
+/* One Landlock rule: the rights beneath a path of the final root. */
+struct sw_env_llrule {
+	const char *path; /* borrowed from the spec, or "/" */
+	uint64_t access;  /* cut to the handled rights */
+	int index;        /* spec->fs index, SW_ENV_LL_ROOT for "/" */
+	bool skip;        /* the mount plan skipped the operation */
 };
 
 #define SW_ENV_PWD_MAX (4 + PATH_MAX)
@@ -139,5 +158,17 @@ int sw_env_bpf_read_fd(int fd, const char *what, struct sock_fprog *out,
 int sw_env_seccomp_default(struct sock_fprog *out, sw_error *err);
 int sw_env_plan_seccomp(struct sw_env_plan *plan, const sw_spec *spec,
 			sw_error *err);
+
+/* landlock.c */
+/* The filesystem rights Landlock ABI abi handles (0 below 1). */
+uint64_t sw_env_landlock_handled(int abi);
+/* The rights an operation of this kind grants beneath its destination
+ * (before the ABI's cut; 0: no rule), and the new root's own. */
+uint64_t sw_env_landlock_access(enum sw_fs_kind kind);
+uint64_t sw_env_landlock_root_access(void);
+/* Asks the kernel's ABI (spec->landlock off: nothing) and fills the rules;
+ * -EOPNOTSUPP with a message when --landlock finds no Landlock. */
+int sw_env_plan_landlock(struct sw_env_plan *plan, const sw_spec *spec,
+			 sw_error *err);
 
 #endif

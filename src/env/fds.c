@@ -68,7 +68,7 @@ static size_t uniq(int *v, size_t n)
 int sw_env_plan_fds(struct sw_env_plan *plan, const sw_spec *spec,
 		    sw_error *err)
 {
-	size_t n = 3 + spec->nkeep + 1;
+	size_t n = 3 + spec->nkeep + 1 + spec->nfdmap;
 	int *keep = calloc(n, sizeof *keep), *unc = calloc(n, sizeof *unc);
 	size_t nk = 0, nu = 0;
 	int r = keep && unc ? 0 : sw_error_set(err, ENOMEM, "out of memory");
@@ -85,11 +85,25 @@ int sw_env_plan_fds(struct sw_env_plan *plan, const sw_spec *spec,
 		r = check_open(spec->sync_fd, "--sync-fd", err);
 		keep[nk++] = unc[nu++] = spec->sync_fd;
 	}
+	/* --fd-map: the destinations are kept (dup3 clears their CLOEXEC) */
+	int base = 3;
+	for (size_t i = 0; i < spec->nfdmap && r == 0; i++) {
+		r = check_open(spec->fdmap_src[i], "--fd-map source", err);
+		keep[nk++] = spec->fdmap_dst[i];
+		if (spec->fdmap_src[i] >= base)
+			base = spec->fdmap_src[i] + 1;
+		if (spec->fdmap_dst[i] >= base)
+			base = spec->fdmap_dst[i] + 1;
+	}
 	if (r < 0) {
 		free(keep);
 		free(unc);
 		return r;
 	}
+	plan->fdmap_src = spec->fdmap_src;
+	plan->fdmap_dst = spec->fdmap_dst;
+	plan->nfdmap = spec->nfdmap;
+	plan->fdmap_base = base;
 	qsort(keep, nk, sizeof *keep, cmp_int);
 	qsort(unc, nu, sizeof *unc, cmp_int);
 	plan->keep = keep;
@@ -221,11 +235,36 @@ static int mark_others(const struct sw_env_plan *plan)
 	return cloexec_brute(plan);
 }
 
+/* --fd-map: every source is first copied clear of all sources and
+ * destinations (so that maps may swap fds), then each copy goes to its
+ * destination. The copies are close-on-exec: mark_others spares them
+ * not, and exec closes them. */
+static int map_fds(const struct sw_env_plan *plan)
+{
+	int tmp[SW_FD_MAP_MAX];
+	size_t n = plan->nfdmap < SW_FD_MAP_MAX ? plan->nfdmap : SW_FD_MAP_MAX;
+	for (size_t i = 0; i < n; i++) {
+		tmp[i] = (int)syscall(SYS_fcntl, plan->fdmap_src[i], F_DUPFD_CLOEXEC,
+				      plan->fdmap_base);
+		if (tmp[i] < 0)
+			return -errno;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (syscall(SYS_dup3, tmp[i], plan->fdmap_dst[i], 0) < 0)
+			return -errno;
+	for (size_t i = 0; i < n; i++)
+		syscall(SYS_close, tmp[i]);
+	return 0;
+}
+
 int sw_env_child_close_fds(const struct sw_env_plan *plan)
 {
 	/* The bwrap personality: every inherited fd reaches the command, as
-	 * in bubblewrap (swrap's own fds are all close-on-exec). */
-	int r = plan->spec->compat == SW_COMPAT_BWRAP ? 0 : mark_others(plan);
+	 * in bubblewrap (swrap's own fds are all close-on-exec); --fd-map
+	 * applies all the same (its copies are close-on-exec). */
+	int r = map_fds(plan);
+	if (r == 0 && plan->spec->compat != SW_COMPAT_BWRAP)
+		r = mark_others(plan);
 	for (size_t i = 0; r == 0 && i < plan->nuncloexec; i++)
 		if (syscall(SYS_fcntl, plan->uncloexec[i], F_SETFD, 0) < 0)
 			r = -errno;

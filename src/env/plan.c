@@ -86,6 +86,8 @@ int sw_env_plan_new(const sw_spec *spec, uid_t caller_euid,
 		r = sw_env_plan_fds(plan, spec, err);
 	if (r == 0)
 		r = sw_env_plan_seccomp(plan, spec, err);
+	if (r == 0)
+		r = sw_env_plan_landlock(plan, spec, err);
 	if (r < 0) {
 		sw_env_plan_free(plan);
 		return r;
@@ -109,6 +111,7 @@ void sw_env_plan_free(struct sw_env_plan *plan)
 	for (size_t i = 0; i < plan->nfilters; i++)
 		free(plan->filters[i].filter);
 	free(plan->filters);
+	free(plan->llrules);
 	free(plan);
 }
 

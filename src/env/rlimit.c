@@ -6,6 +6,7 @@
  * that in the parent, where the message can say why.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -73,6 +74,19 @@ static int check_one(const struct sw_env_rlim *l, bool userns,
 				    "hard limit", name);
 	if (getrlimit(l->resource, &cur) < 0)
 		return sw_error_set(err, errno, "--rlimit %s: %m", name);
+	/* The kernel's ceiling for open files, whoever asks. */
+	unsigned long long nr_open = 0;
+	FILE *f = l->resource == RLIMIT_NOFILE ? fopen("/proc/sys/fs/nr_open", "re") : NULL;
+	if (f) {
+		if (fscanf(f, "%llu", &nr_open) != 1)
+			nr_open = 0;
+		fclose(f);
+	}
+	if (nr_open && l->hard != RLIM_INFINITY && l->hard > nr_open)
+		return sw_error_set(err, EPERM,
+				    "--rlimit %s: %llu is above the kernel's ceiling "
+				    "(fs.nr_open = %llu)", name,
+				    (unsigned long long)l->hard, nr_open);
 	if (l->hard <= cur.rlim_max || can_raise)
 		return 0;
 	return sw_error_set(err, EPERM,

@@ -25,6 +25,9 @@ int sw_mount_plan_new(const sw_spec *spec, struct sw_mount_plan **out,
 		      sw_error *err);
 void sw_mount_plan_free(struct sw_mount_plan *plan);
 
+/* Did the plan skip spec->fs[i] (a -try bind whose source is missing)? */
+bool sw_mount_plan_skips(const struct sw_mount_plan *plan, size_t i);
+
 int sw_mount_child_build(const struct sw_mount_plan *plan,
 			 struct sw_report *rep);
 

@@ -308,3 +308,8 @@ void sw_mount_plan_free(struct sw_mount_plan *p)
 	free(p->ops);
 	free(p);
 }
+
+bool sw_mount_plan_skips(const struct sw_mount_plan *p, size_t i)
+{
+	return i < p->n && p->ops[i].skip;
+}

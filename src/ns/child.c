@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,8 +99,7 @@ static void bwrap_closes(const struct sw_launch *L)
 	for (size_t i = 0; i < s->nadd_seccomp; i++)
 		if (s->add_seccomp_fds[i] > 2)
 			close(s->add_seccomp_fds[i]);
-	bool reaper = (L->pidns || s->nlock_files > 0) && !s->as_pid_1;
-	if (reaper && s->sync_fd > 2)
+	if (sw_ns_has_reaper(L) && s->sync_fd > 2)
 		close(s->sync_fd);
 }
 
@@ -157,8 +157,9 @@ static int reap_all(pid_t cmd)
 	return code;
 }
 
-/* PID 1 holds no launcher fd but the lifeline, --sync-fd (another jail's
- * lifeline above all, or that jail would never see its launcher die) and
+/* PID 1 holds no launcher fd but the lifeline, --sync-fd, the "go"
+ * socket (another jail's lifeline or report pipe above all: that jail
+ * would never see its launcher die, or its launcher never hear EOF) and
  * the --lock-file fds. keep[] is sorted, -1 entries ignored. */
 static void close_all_but(const int *keep, int n)
 {
@@ -173,19 +174,57 @@ static void close_all_but(const int *keep, int n)
 	syscall(SYS_close_range, from, ~0U, 0U);
 }
 
+/* Tells the parent who the command is: a pidfd of it over the "go"
+ * socket (SCM_RIGHTS; the parent reads the host pid from its fdinfo), or
+ * a bare byte when the kernel has no pidfd_open. The command can't be
+ * reaped before the parent has read it: PID 1 waits for the parent's ack
+ * (or EOF) before it reaps anything. */
+static void send_command(int sock, pid_t cmd)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, cmd, 0);
+	char byte = 'p';
+	struct iovec iov = { &byte, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (pfd >= 0) {
+		memset(&u, 0, sizeof u);
+		m.msg_control = u.buf;
+		m.msg_controllen = sizeof u.buf;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pfd, sizeof pfd);
+	}
+	if (sendmsg(sock, &m, MSG_NOSIGNAL) == 1) {
+		char ack;
+		while (read(sock, &ack, 1) < 0 && errno == EINTR)
+			;
+	}
+	if (pfd >= 0)
+		close(pfd);
+	close(sock);
+}
+
 /* PID 1 of the jail: reaps every orphan, leaves with the command's status
- * (its leaving ends the namespace and everything in it), and ends the jail
- * at once when the launcher process is gone (lifeline EOF). SIGCHLD is
+ * (its leaving ends the namespace and everything in it), passes the
+ * SW_FORWARDED_SIGNALS it gets on to the command, and ends the jail at
+ * once when the launcher process is gone (lifeline EOF). Every signal is
  * blocked (the parent blocked everything around clone), so a signalfd
- * reports it. */
+ * reports them: a PID 1 ignores the signals it has no handler for, but a
+ * blocked signal is queued all the same. */
 static void __attribute__((noreturn))
 reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int keep[SW_LOCK_FILES_MAX + 2];
+	int keep[SW_LOCK_FILES_MAX + 3];
 	int n = 0;
 	keep[n++] = life;
 	keep[n++] = L->spec->sync_fd;
+	keep[n++] = L->go[0];
 	for (int i = 0; i < nlocks; i++)
 		keep[n++] = locks[i];
 	for (int i = 1; i < n; i++) /* insertion sort: no allocation */
@@ -195,10 +234,17 @@ reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 			keep[j - 1] = t;
 		}
 	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
+	/* Before waiting for the parent's ack: a copy of another launch's
+	 * report pipe held here (two threads spawning at once) would keep
+	 * that launch waiting for EOF, and so on in a circle. */
 	close_all_but(keep, n);
+	send_command(L->go[0], cmd);
+	static const int fwd[] = SW_FORWARDED_SIGNALS;
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
+	for (size_t i = 0; i < sizeof fwd / sizeof *fwd; i++)
+		sigaddset(&chld, fwd[i]);
 	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	for (;;) {
 		int code = reap_all(cmd);
@@ -212,8 +258,9 @@ reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 			_exit(128 + SIGKILL);
 		}
 		struct signalfd_siginfo si;
-		while (sfd >= 0 && read(sfd, &si, sizeof si) > 0)
-			;
+		while (sfd >= 0 && read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+			if (si.ssi_signo != SIGCHLD)
+				kill(cmd, (int)si.ssi_signo);
 	}
 }
 
@@ -269,11 +316,30 @@ static void fork_relay(const struct sw_launch *L)
 		return;
 	}
 	close(L->rep[1]);
+	if (sw_ns_has_reaper(L))
+		close(L->go[0]); /* PID 1 tells the parent the command's pid */
+	/* The launcher signals the jail's top process, this one: it passes
+	 * the SW_FORWARDED_SIGNALS on, as PID 1 does (every signal is still
+	 * blocked here, so a signalfd reports them). */
+	static const int fwd[] = SW_FORWARDED_SIGNALS;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof fwd / sizeof *fwd; i++)
+		sigaddset(&set, fwd[i]);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			_exit(1);
-	_exit(exit_code(status));
+	pid_t w;
+	for (;;) {
+		while ((w = waitpid(pid, &status, sfd >= 0 ? WNOHANG : 0)) < 0)
+			if (errno != EINTR)
+				_exit(1);
+		if (w == pid)
+			_exit(exit_code(status));
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si && si.ssi_signo != SIGCHLD)
+			kill(pid, (int)si.ssi_signo);
+	}
 }
 
 /* After join_namespaces: the first process of the PID namespace (a new
@@ -311,7 +377,8 @@ void sw_ns_child(const struct sw_launch *L)
 	char go;
 	if (read(L->go[0], &go, 1) != 1)
 		_exit(1); /* the parent gave up: it reports why */
-	close(L->go[0]);
+	if (!sw_ns_has_reaper(L)) /* else PID 1 tells the parent the command's pid */
+		close(L->go[0]);
 	if (helper) {
 		char b;
 		ssize_t n;
@@ -351,9 +418,14 @@ void sw_ns_child(const struct sw_launch *L)
 	 * command is a member of it, not its leader. */
 	if (s->new_session && setsid() < 0)
 		die(L, SW_STEP_SETSID, -1, errno);
+	/* The root is final: from here on, the jail (PID 1 and the command)
+	 * reaches only its own tree. */
+	int where = -1;
+	int r = sw_env_child_landlock(L->env, &where);
+	if (r < 0)
+		die(L, SW_STEP_LANDLOCK, where, -r);
 	/* A reaper when there is a PID namespace, or lock files to hold. */
-	bool reap = (L->pidns || nlocks > 0) && !s->as_pid_1;
-	if (!reap)
+	if (!sw_ns_has_reaper(L))
 		run_command(L);
 	/* The command shares PID 1's memory until it execs (CLONE_VM, on the
 	 * stack the parent prepared) and PID 1 waits for that (CLONE_VFORK):

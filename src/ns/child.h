@@ -11,6 +11,7 @@
 
 struct sw_child {
 	pid_t pid;
+	pid_t cmd_pid; /* the command's host pid (== pid without a reaper) */
 	int pidfd;
 	bool detached;
 	bool reaped;

@@ -1,6 +1,8 @@
 /* handle.c — the sw_child handle: wait, kill, status records, messages. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@ struct sw_child *sw_child_new(const sw_spec *spec)
 	if (!c)
 		return NULL;
 	c->pid = -1;
+	c->cmd_pid = -1;
 	c->pidfd = -1;
 	c->detached = spec->detach;
 	c->json_fd = -1;
@@ -77,6 +80,24 @@ void sw_child_write_info(const sw_spec *spec, struct sw_child *c)
 		write_all(c->json_fd, json, (size_t)jl);
 }
 
+/* A rule names the operation it came from, as the user spelled it. */
+static int describe_landlock(const sw_spec *spec, const struct sw_report *rep,
+			     sw_error *err)
+{
+	int e = rep->err, i = rep->index;
+	if (i >= 0 && (size_t)i < spec->nfs) {
+		const char *opt = sw_fs_kind_option(spec->fs[i].kind);
+		return sw_error_set(err, e, "--landlock: can't add the rule for "
+				    "%s %s: %s", opt ? opt : "", spec->fs[i].dest,
+				    strerror(e));
+	}
+	const char *what = i == SW_ENV_LL_ROOT ? "add the rule for the new root /"
+		: i == SW_ENV_LL_CREATE ? "create the ruleset"
+		: i == SW_ENV_LL_NO_NEW_PRIVS ? "set no_new_privs"
+		: "restrict the jail";
+	return sw_error_set(err, e, "--landlock: can't %s: %s", what, strerror(e));
+}
+
 int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err)
 {
 	static const char *const what[SW_STEP__COUNT] = {
@@ -103,6 +124,8 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 	if (rep->step == SW_STEP_IDMAP && rep->index >= 0 && rep->index < 3)
 		return sw_error_set(err, e, "can't write %s of the new user namespace: %s",
 				    sw_ns_map_files[rep->index], strerror(e));
+	if (rep->step == SW_STEP_LANDLOCK)
+		return describe_landlock(spec, rep, err);
 	if (rep->step == SW_STEP_CHDIR)
 		return sw_error_set(err, e, "Can't chdir to %s: %s",
 				    spec->chdir ? spec->chdir : "/", strerror(e));
@@ -184,9 +207,67 @@ int sw_child_kill(sw_child *c, int sig, sw_error *err)
 				    (int)c->pid, strerror(errno)) : 0;
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Has the jail's top process ended (without reaping it)? */
+static bool ended(const sw_child *c)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof si);
+	if (waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return errno == ECHILD;
+	return si.si_pid != 0;
+}
+
+/* Waits up to ms for the top process to end; true when it has. */
+static bool wait_end(const sw_child *c, long ms)
+{
+	long deadline = now_ms() + ms;
+	for (;;) {
+		if (ended(c))
+			return true;
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return false;
+		if (c->pidfd >= 0) {
+			struct pollfd p = { c->pidfd, POLLIN, 0 };
+			if (poll(&p, 1, (int)(left > 1000 ? 1000 : left)) < 0 && errno != EINTR)
+				return ended(c);
+		} else {
+			struct timespec ts = { 0, 10 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+int sw_child_stop(sw_child *c, unsigned grace_ms, int *code, sw_error *err)
+{
+	if (!c->reaped) {
+		int r = sw_child_kill(c, SIGTERM, err);
+		if (r < 0 && r != -ESRCH)
+			return r;
+		if (!wait_end(c, (long)grace_ms))
+			/* PID 1's end takes the PID namespace with it;
+			 * sw_child_wait then empties the cgroup (cgroup.kill),
+			 * so nothing of the jail outlives this call. */
+			sw_child_kill(c, SIGKILL, NULL);
+	}
+	return sw_child_wait(c, code, err);
+}
+
 pid_t sw_child_pid(const sw_child *c)
 {
 	return c->pid;
+}
+
+pid_t sw_child_command_pid(const sw_child *c)
+{
+	return c->cmd_pid;
 }
 
 int sw_child_pidfd(const sw_child *c)

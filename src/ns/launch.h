@@ -15,6 +15,12 @@
 
 #define SW_NS_INFO_MAX 6
 #define SW_LOCK_FILES_MAX 32
+
+/* The signals the jail's PID 1 (and the swrap command) pass on to the
+ * command: what a terminal or a supervisor sends to stop, reload or
+ * resize a program. */
+#define SW_FORWARDED_SIGNALS \
+	{ SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH }
 #define SW_CMD_STACK (128 * 1024)
 
 struct sw_launch {
@@ -54,6 +60,13 @@ struct sw_launch {
 	sigset_t handled; /* signals the caller catches: SIG_DFL in the child */
 	char *cmd_stack;  /* SW_CMD_STACK bytes: the command's, until exec */
 };
+
+/* Does the jail have a PID 1 of swrap's that forks the command? (Lock
+ * files call for one too, PID namespace or not: it holds them.) */
+static inline bool sw_ns_has_reaper(const struct sw_launch *L)
+{
+	return (L->pidns || L->spec->nlock_files > 0) && !L->spec->as_pid_1;
+}
 
 /* clone.c */
 pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd,

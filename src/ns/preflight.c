@@ -319,12 +319,14 @@ static void check_landlock(struct pf_ctx *c)
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi >= 1) {
-		add(c, "landlock", SW_PF_PASS, "Landlock ABI %ld", abi);
+		add(c, "landlock", SW_PF_PASS, "Landlock ABI %ld: --landlock "
+		    "works", abi);
 		return;
 	}
 	int e = errno;
 	struct sw_pf_check *k = add(c, "landlock", SW_PF_WARN,
-		"landlock_create_ruleset(): %s", strerror(e));
+		"landlock_create_ruleset(): %s: --landlock fails here "
+		"(--landlock-try runs without it)", strerror(e));
 	set_fix(k, "%s", e == EOPNOTSUPP ? "Landlock is built but off: add landlock "
 		"to the lsm= kernel parameter" : "the kernel needs CONFIG_SECURITY_LANDLOCK=y");
 }

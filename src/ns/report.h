@@ -42,6 +42,7 @@ enum sw_step {
 	SW_STEP_USERNS,        /* joining, disabling, asserting user namespaces */
 	SW_STEP_PIDNS,         /* joining --pidns */
 	SW_STEP_SELINUX,
+	SW_STEP_LANDLOCK,      /* index: spec->fs, or SW_ENV_LL_* */
 	SW_STEP__COUNT
 };
 

@@ -77,6 +77,28 @@ static void launch_free(struct sw_launch *L)
 	free(L->cmd_stack);
 }
 
+/* The child reports on rep[1] until exec, after the --fd-map dup3s: no
+ * map may land on it (nor on the "go" socket). Moves p[] above every
+ * destination. */
+static int clear_of_maps(const sw_spec *s, int p[2], sw_error *err)
+{
+	int top = 0;
+	for (size_t i = 0; i < s->nfdmap; i++)
+		if (s->fdmap_dst[i] >= top)
+			top = s->fdmap_dst[i] + 1;
+	for (int k = 0; k < 2; k++) {
+		if (p[k] >= top)
+			continue;
+		int fd = fcntl(p[k], F_DUPFD_CLOEXEC, top);
+		if (fd < 0)
+			return sw_error_set(err, errno, "fcntl(F_DUPFD_CLOEXEC): %s",
+					    strerror(errno));
+		close(p[k]);
+		p[k] = fd;
+	}
+	return 0;
+}
+
 /* Everything the child will need, made before clone. */
 static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 {
@@ -102,14 +124,19 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	int r = sw_mount_plan_new(s, &L->mount, err);
 	if (r == 0)
 		r = sw_env_plan_new(s, geteuid(), &L->env, err);
+	for (size_t i = 0; r == 0 && i < s->nfs; i++)
+		if (sw_mount_plan_skips(L->mount, i))
+			sw_env_plan_landlock_skip(L->env, i);
 	/* "go" is a socket so the parent can send with MSG_NOSIGNAL: a child
 	 * that died early must not kill the launcher with SIGPIPE. */
 	if (r == 0 && (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, L->go) < 0 ||
 		       pipe2(L->rep, O_CLOEXEC) < 0 ||
 		       (sw_ns_uses_lifeline(L) && pipe2(L->life, O_CLOEXEC) < 0)))
 		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
-	bool reaper = (L->pidns || s->nlock_files > 0) && !s->as_pid_1;
-	if (r == 0 && reaper && !(L->cmd_stack = malloc(SW_CMD_STACK)))
+	if (r == 0 && s->nfdmap && (r = clear_of_maps(s, L->rep, err)) == 0)
+		r = clear_of_maps(s, L->go, err);
+	/* A reaper when there is a PID namespace, or lock files to hold. */
+	if (r == 0 && sw_ns_has_reaper(L) && !(L->cmd_stack = malloc(SW_CMD_STACK)))
 		r = sw_error_set(err, ENOMEM, "out of memory");
 	if (r == 0)
 		L->cwd = get_current_dir_name();
@@ -149,9 +176,80 @@ static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, 
 	if (r == 0 && send(L->go[1], "g", 1, MSG_NOSIGNAL) != 1)
 		r = sw_error_set(err, errno, "the jail's setup ended before it was released: %s",
 				 strerror(errno));
+	if (r < 0 || !sw_ns_has_reaper(L)) { /* else learn_command needs it */
+		close(L->go[1]);
+		L->go[1] = -1;
+	}
+	return r;
+}
+
+/* The host pid of the process a pidfd refers to ("Pid:" in its fdinfo,
+ * Linux 5.3), or -1. */
+static pid_t pidfd_pid(int pfd)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pfd);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	const char *p = strstr(buf, "\nPid:");
+	long pid = p ? strtol(p + 5, NULL, 10) : -1;
+	return pid > 0 ? (pid_t)pid : -1;
+}
+
+/* Without pidfd_open in the jail: PID 1's first child (CONFIG_PROC_CHILDREN). */
+static pid_t first_child(pid_t pid)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	long v = strtol(buf, NULL, 10);
+	return v > 0 ? (pid_t)v : -1;
+}
+
+/* With a PID 1 of ours, the command is its child: PID 1 sends a pidfd of
+ * it (send_command in child.c) and waits for our ack before it reaps
+ * anything, so the pid read here is still the command's. */
+static void learn_command(struct sw_launch *L, struct sw_child *c)
+{
+	c->cmd_pid = c->pid;
+	if (L->go[1] < 0)
+		return;
+	c->cmd_pid = -1;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+	ssize_t n;
+	while ((n = recvmsg(L->go[1], &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	struct cmsghdr *cm = n == 1 ? CMSG_FIRSTHDR(&m) : NULL;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+		int pfd;
+		memcpy(&pfd, CMSG_DATA(cm), sizeof pfd);
+		c->cmd_pid = pidfd_pid(pfd);
+		close(pfd);
+	}
+	if (n == 1 && c->cmd_pid < 0)
+		c->cmd_pid = first_child(c->pid);
+	send(L->go[1], "a", 1, MSG_NOSIGNAL);
 	close(L->go[1]);
 	L->go[1] = -1;
-	return r;
 }
 
 /* The signals the caller has handlers for, found while every signal is
@@ -191,8 +289,63 @@ static bool drop_optional_ns(struct sw_launch *L, int e)
 	return true;
 }
 
+/* --netns: the calling thread joins the namespace for the clone (the
+ * child is born in it, whatever user namespace it makes) and goes back
+ * right after. A network namespace is per thread: no other thread of the
+ * caller ever sees it. *saved: the thread's own, to go back to. */
+static int netns_enter(const sw_spec *s, int *saved, sw_error *err)
+{
+	*saved = -1;
+	if (!s->netns_path && s->netns_fd < 0)
+		return 0;
+	char what[64];
+	if (!s->netns_path)
+		snprintf(what, sizeof what, "fd %d", s->netns_fd);
+	const char *name = s->netns_path ? s->netns_path : what;
+	int fd = s->netns_path ? open(s->netns_path, O_RDONLY | O_CLOEXEC) : s->netns_fd;
+	if (fd < 0)
+		return sw_error_set(err, errno, "--netns %s: %s", name, strerror(errno));
+	int r = 0;
+	*saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0)
+		r = sw_error_set(err, errno, "--netns %s: can't open /proc/thread-self/ns/net "
+				 "to come back to: %s", name, strerror(errno));
+	else if (setns(fd, CLONE_NEWNET) < 0) {
+		int e = errno;
+		if (e == EPERM)
+			r = sw_error_set(err, e, "--netns %s: can't join it: %s (joining a network "
+					 "namespace takes CAP_SYS_ADMIN over the user namespace that "
+					 "owns it, and uid %u has none: a namespace owned by another "
+					 "user namespace can't be joined unprivileged; run swrap as root)",
+					 name, strerror(e), (unsigned)geteuid());
+		else if (e == EINVAL)
+			r = sw_error_set(err, e, "--netns %s: not a network namespace", name);
+		else
+			r = sw_error_set(err, e, "--netns %s: can't join it: %s", name, strerror(e));
+		close(*saved);
+		*saved = -1;
+	}
+	if (s->netns_path)
+		close(fd);
+	return r;
+}
+
+/* Back to the thread's own network namespace; -errno on failure. */
+static int netns_leave(int saved)
+{
+	if (saved < 0)
+		return 0;
+	int r = setns(saved, CLONE_NEWNET) < 0 ? -errno : 0;
+	close(saved);
+	return r;
+}
+
 static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 {
+	int saved_net;
+	int r = netns_enter(L->spec, &saved_net, err);
+	if (r < 0)
+		return r;
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &L->sigmask);
@@ -206,7 +359,17 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 	if (pid == 0)
 		sw_ns_child(L);
 	int e = errno;
+	int back = netns_leave(saved_net);
 	pthread_sigmask(SIG_SETMASK, &L->sigmask, NULL);
+	if (back < 0) {
+		if (pid > 0) {
+			if (pidfd >= 0)
+				close(pidfd);
+			kill_and_reap(pid);
+		}
+		return sw_error_set(err, -back, "--netns: can't return the calling thread to "
+				    "its own network namespace: %s", strerror(-back));
+	}
 	if (pid < 0)
 		return sw_error_set(err, e, "can't create the jail's namespaces (clone): %s%s",
 				    strerror(e), e == EPERM || e == ENOSPC
@@ -219,7 +382,7 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 	if (L->life[0] >= 0)
 		close(L->life[0]);
 	L->go[0] = L->rep[1] = L->life[0] = L->life[1] = -1;
-	int r = release_child(L, c, into_cg, err);
+	r = release_child(L, c, into_cg, err);
 	/* The child's own report wins: if it failed first (it may have died
 	 * before it was released), the parent's error is only the echo. */
 	sw_error child_err = { 0 };
@@ -228,6 +391,8 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 		*err = child_err;
 	if (r == 0 || cr < 0)
 		r = cr;
+	if (r == 0)
+		learn_command(L, c);
 	if (r < 0)
 		kill_and_reap(pid);
 	return r;

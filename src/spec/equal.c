@@ -69,7 +69,12 @@ static bool lists_eq(const sw_spec *a, const sw_spec *b)
 		return false;
 	return ints_eq(a->add_seccomp_fds, a->nadd_seccomp, b->add_seccomp_fds,
 		       b->nadd_seccomp) &&
-	       ints_eq(a->keep_fds, a->nkeep, b->keep_fds, b->nkeep);
+	       ints_eq(a->keep_fds, a->nkeep, b->keep_fds, b->nkeep) &&
+	       ints_eq(a->fdmap_src, a->nfdmap, b->fdmap_src, b->nfdmap) &&
+	       ints_eq(a->fdmap_dst, a->nfdmap, b->fdmap_dst, b->nfdmap) &&
+	       a->netns_fd == b->netns_fd &&
+	       (a->netns_path ? b->netns_path && !strcmp(a->netns_path, b->netns_path)
+			      : !b->netns_path);
 }
 
 static bool scalars_eq(const sw_spec *a, const sw_spec *b)
@@ -80,6 +85,7 @@ static bool scalars_eq(const sw_spec *a, const sw_spec *b)
 	       a->new_session == b->new_session &&
 	       a->die_with_parent == b->die_with_parent &&
 	       a->as_pid_1 == b->as_pid_1 && a->detach == b->detach &&
+	       a->landlock == b->landlock &&
 	       a->seccomp_fd == b->seccomp_fd &&
 	       str_eq(a->seccomp_profile, b->seccomp_profile) &&
 	       a->info_fd == b->info_fd &&

@@ -99,6 +99,34 @@ int sw_spec_keep_fd(sw_spec *s, int fd, sw_error *err)
 	return r < 0 ? r : add_fd(&s->keep_fds, &s->nkeep, fd, err);
 }
 
+int sw_spec_fd_map(sw_spec *s, int src, int dst, sw_error *err)
+{
+	int r = check_fd(src, err);
+	if (r == 0)
+		r = check_fd(dst, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < s->nfdmap; i++)
+		if (s->fdmap_dst[i] == dst)
+			return sw_error_set(err, EINVAL, "%d:%d: fd %d is already "
+					    "the destination of %d:%d", src, dst,
+					    dst, s->fdmap_src[i], dst);
+	if (s->nfdmap >= SW_FD_MAP_MAX)
+		return sw_error_set(err, E2BIG, "%d:%d: more than %d maps", src,
+				    dst, SW_FD_MAP_MAX);
+	int *a = sw_spec_grow(s->fdmap_src, s->nfdmap, sizeof *a);
+	if (!a)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	s->fdmap_src = a;
+	int *b = sw_spec_grow(s->fdmap_dst, s->nfdmap, sizeof *b);
+	if (!b)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	s->fdmap_dst = b;
+	a[s->nfdmap] = src;
+	b[s->nfdmap++] = dst;
+	return 0;
+}
+
 int sw_spec_rlimit(sw_spec *s, int resource, uint64_t soft, uint64_t hard,
 		   sw_error *err)
 {

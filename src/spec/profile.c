@@ -113,6 +113,8 @@ static int check_opts(const struct sw_shim_opts *o, sw_error *err)
 				    o && o->shim ? o->shim : "");
 	if (o->argc && !o->args)
 		return sw_error_set(err, EINVAL, "the shim's arguments are missing");
+	if (o->n_rlimits && !o->rlimits)
+		return sw_error_set(err, EINVAL, "the shim's rlimits are missing");
 	sw_spec *scratch = sw_spec_new();
 	if (!scratch)
 		return sw_error_set(err, ENOMEM, "out of memory");
@@ -183,7 +185,7 @@ static int shim_env(sw_spec *s, const struct sw_shim_opts *o,
 	return r;
 }
 
-/* The command, and the limits the launcher sets on the shim. */
+/* The command, and the rlimits the launcher's user configured. */
 static int shim_process(sw_spec *s, const struct sw_shim_opts *o,
 			sw_error *err)
 {
@@ -195,10 +197,12 @@ static int shim_process(sw_spec *s, const struct sw_shim_opts *o,
 		argv[i + 1] = o->args[i];
 	int r = sw_spec_argv(s, o->argc + 1, argv, err);
 	free(argv);
-	if (r == 0)
-		r = sw_spec_rlimit(s, RLIMIT_NOFILE, 1024, 1024, err);
-	if (r == 0)
-		r = sw_spec_rlimit(s, RLIMIT_FSIZE, 1ull << 30, 1ull << 30, err);
+	/* None of its own, as the reference: a VM shim serving virtio-fs
+	 * may need thousands of fds, and AS/NPROC/CPU limits break or kill
+	 * the VM. The cgroup is where default limits belong. */
+	for (size_t i = 0; r == 0 && i < o->n_rlimits; i++)
+		r = sw_spec_rlimit(s, o->rlimits[i].resource, o->rlimits[i].soft,
+				   o->rlimits[i].hard, err);
 	return r;
 }
 
@@ -228,6 +232,8 @@ int sw_spec_profile_shim(sw_spec *s, const struct sw_shim_opts *o,
 		r = shim_env(s, o, dir, err);
 	if (r == 0)
 		r = shim_process(s, o, err);
+	if (r == 0 && o->landlock)
+		r = sw_spec_landlock(s, SW_LANDLOCK_ON, err);
 	free(dir);
 	return r;
 }

@@ -56,6 +56,7 @@ sw_spec *sw_spec_new(void)
 	s->block_fd = s->sync_fd = SW_NO_FD;
 	s->userns_fd = s->userns2_fd = s->pidns_fd = SW_NO_FD;
 	s->userns_block_fd = SW_NO_FD;
+	s->netns_fd = SW_NO_FD;
 	return s;
 }
 
@@ -99,6 +100,9 @@ void sw_spec_free(sw_spec *s)
 	free(s->add_seccomp_fds);
 	free(s->seccomp_profile);
 	free(s->keep_fds);
+	free(s->fdmap_src);
+	free(s->fdmap_dst);
+	free(s->netns_path);
 	free(s->rlimits);
 	free(s->cgroup_id);
 	free(s->cgroup_parent);
@@ -508,4 +512,31 @@ void sw_spec_as_pid_1(sw_spec *s, bool on)
 void sw_spec_detach(sw_spec *s, bool on)
 {
 	s->detach = on;
+}
+
+int sw_spec_landlock(sw_spec *s, int mode, sw_error *err)
+{
+	if (mode != SW_LANDLOCK_OFF && mode != SW_LANDLOCK_ON &&
+	    mode != SW_LANDLOCK_TRY)
+		return sw_error_set(err, EINVAL, "Landlock mode %d is not "
+				    "SW_LANDLOCK_OFF, _ON or _TRY", mode);
+	s->landlock = mode;
+	return 0;
+}
+
+int sw_spec_netns(sw_spec *s, const char *path, int fd, sw_error *err)
+{
+	if ((path == NULL) == (fd < 0))
+		return sw_error_set(err, EINVAL, "give a path or an fd (not both): "
+				    "path %s, fd %d", path ? path : "none", fd);
+	if (path && path[0] != '/')
+		return sw_error_set(err, EINVAL, "\"%s\" is not an absolute path",
+				    path);
+	char *c = path ? strdup(path) : NULL;
+	if (path && !c)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	free(s->netns_path);
+	s->netns_path = c;
+	s->netns_fd = path ? SW_NO_FD : fd;
+	return 0;
 }

@@ -16,6 +16,7 @@
 
 #define SW_UNSET_ID ((uint32_t)-1)
 #define SW_NO_FD (-1)
+#define SW_FD_MAP_MAX 64
 #define SW_CGROUP_ID_MAX 64
 #define SW_DEFAULT_CGROUP_PARENT "swrap"
 
@@ -64,6 +65,7 @@ struct sw_limits {
 enum {
 	SW_FORCE_CLONE_FALLBACK = 1u << 0, /* clone() instead of clone3 */
 	SW_FORCE_RO_FALLBACK = 1u << 1,    /* per-submount MS_REMOUNT */
+	SW_FORCE_NO_LANDLOCK = 1u << 2,    /* act as if Landlock were off */
 };
 
 struct sw_spec {
@@ -100,6 +102,15 @@ struct sw_spec {
 	size_t nlock_files;
 	char *exec_label, *file_label;
 	enum sw_compat compat;
+	/* --fd-map SRC:DST, in order; each DST once (SW_FD_MAP_MAX at most) */
+	int *fdmap_src, *fdmap_dst;
+	size_t nfdmap;
+
+	/* --netns: a path (netns_path) or an fd (netns_fd), or neither */
+	char *netns_path;
+	int netns_fd; /* SW_NO_FD */
+
+	int landlock; /* enum sw_landlock */
 
 	struct sw_rlimit *rlimits; /* last one per resource wins */
 	size_t nrlimits;

@@ -156,6 +156,17 @@ static int check_fds(const sw_spec *s, sw_error *err)
 		if (s->keep_fds[i] < 0)
 			return sw_error_set(err, EBADF, "--keep-fd: invalid fd %d",
 					    s->keep_fds[i]);
+	for (size_t i = 0; i < s->nfdmap; i++)
+		for (size_t k = 0; k < s->nkeep; k++)
+			if (s->fdmap_dst[i] == s->keep_fds[k])
+				return sw_error_set(err, EINVAL, "--fd-map %d:%d "
+						    "would replace --keep-fd %d",
+						    s->fdmap_src[i], s->fdmap_dst[i],
+						    s->keep_fds[k]);
+	if ((s->netns_path || s->netns_fd >= 0) && (s->ns & SW_NS_NET))
+		return sw_error_set(err, EINVAL, "--netns joins a network namespace: "
+				    "it cannot be combined with --unshare-net "
+				    "(or --unshare-all without --share-net)");
 	return 0;
 }
 

@@ -11,6 +11,7 @@
  *   write PATH     result of creating PATH for writing
  *   read PATH      result of opening PATH for reading
  *   rdwr PATH      result of opening PATH read-write
+ *   readat FD NAME result of openat(FD, NAME) for reading
  *   ls DIR         sorted names, space separated
  *   nprocs         number of numeric entries in /proc
  *   flags PATH     mount flags of PATH: ro nosuid nodev noexec (or -)
@@ -182,6 +183,8 @@ static int one(char **a)
 		printf("%s\n", res(open(a[1], O_WRONLY | O_CREAT, 0644)));
 	} else if (!strcmp(c, "read")) {
 		printf("%s\n", res(open(a[1], O_RDONLY)));
+	} else if (!strcmp(c, "readat")) {
+		printf("%s\n", res(openat(atoi(a[1]), a[2], O_RDONLY)));
 	} else if (!strcmp(c, "rdwr")) {
 		printf("%s\n", res(open(a[1], O_RDWR)));
 	} else if (!strcmp(c, "ls")) {

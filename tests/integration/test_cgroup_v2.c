@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,14 +162,31 @@ static int run_in(const char *dir, const char *const *argv, char *out, size_t le
 		_exit(125);
 	}
 	close(p[1]);
+	/* Until swrap has exited, not until EOF: a detached jail keeps the
+	 * pipe open for as long as it runs. */
 	size_t got = 0;
-	ssize_t k;
-	while (got + 1 < len && (k = read(p[0], out + got, len - 1 - got)) > 0)
-		got += (size_t)k;
+	int st = 0;
+	bool done = false;
+	assert_int_equal(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+	for (;;) {
+		ssize_t k = got + 1 < len ? read(p[0], out + got, len - 1 - got) : 0;
+		if (k > 0) {
+			got += (size_t)k;
+			continue;
+		}
+		if (k == 0 || done)
+			break;
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			done = true; /* one last read of what is left */
+			continue;
+		}
+		struct pollfd pf = { p[0], POLLIN, 0 };
+		poll(&pf, 1, 50);
+	}
 	out[got] = 0;
 	close(p[0]);
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
+	if (!done)
+		assert_int_equal(waitpid(pid, &st, 0), pid);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -372,7 +391,7 @@ static void test_shared_parent(void **state)
 			char id[16], out[4096];
 			snprintf(id, sizeof id, "v2j-sh%d", i);
 			int ok = 0;
-			for (int k = 0; k < 5; k++) {
+			for (int k = 0; k < 3; k++) {
 				int code = RUN(SCOPE, out, JAIL, "--cgroup", id, "--cgroup-parent",
 					       "shared", "--pids-max", "16", "--", "/bin/true");
 				if (code != 0) {
@@ -381,7 +400,7 @@ static void test_shared_parent(void **state)
 				}
 				ok++;
 			}
-			_exit(ok == 5 ? 0 : 1);
+			_exit(ok == 3 ? 0 : 1);
 		}
 	}
 	for (int i = 0; i < N; i++) {
@@ -411,24 +430,34 @@ static void test_lone_scope(void **state)
 	print_message("  pids: exit %d: %s", code, out);
 	assert_int_equal(code, 0);
 	assert_true(atoi(strstr(out, "forked ") + 7) <= 8);
-	code = RUN(LONE, out, JAIL, "--detach", "--cgroup", "v2j-lone2", "--", "/bin/sleep", "100");
+	/* The scope now enables controllers for its children: it takes no
+	 * process of its own any more; the shell's children start where the
+	 * shell now is. */
+	char f[PATH_MAX], buf[256] = "";
+	snprintf(f, sizeof f, "%s/cgroup.procs", LONE);
+	int fd = open(f, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, sizeof buf - 1), 0); /* empty */
+	close(fd);
+#define CALLER LONE "/" "swrap-caller"
+	code = RUN(CALLER, out, JAIL, "--detach", "--cgroup", "v2j-lone2", "--", "/bin/sleep", "100");
 	print_message("  detach without limits: exit %d: %s", code, out);
 	assert_int_equal(code, 0);
 	pid_t pid = atoi(out);
-	code = RUN(LONE, out, "--kill-cgroup", "v2j-lone2");
+	code = RUN(CALLER, out, "--kill-cgroup", "v2j-lone2");
 	assert_int_equal(code, 0);
 	for (int i = 0; i < 200 && kill(pid, 0) == 0; i++) {
 		reap_all();
 		usleep(5000);
 	}
-	code = RUN(LONE, out, JAIL, "--cgroup", "v2j-lone3", "--memory-max", "64M", "--",
+	code = RUN(CALLER, out, JAIL, "--cgroup", "v2j-lone3", "--memory-max", "64M", "--",
 		   sw_helper("cgmem"), "256");
 	print_message("  memory: exit %d: %s", code, out);
 	assert_int_equal(code, 137);
 	/* The resident (the user's shell) now lives in swrap-caller. */
-	char f[PATH_MAX], buf[256] = "";
+	memset(buf, 0, sizeof buf);
 	snprintf(f, sizeof f, "/proc/%d/cgroup", (int)residents[0]);
-	int fd = open(f, O_RDONLY);
+	fd = open(f, O_RDONLY);
 	assert_true(fd >= 0);
 	assert_true(read(fd, buf, sizeof buf - 1) > 0);
 	close(fd);

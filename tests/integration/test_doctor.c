@@ -5,6 +5,8 @@
  * running there as an unprivileged uid). */
 #include "harness.h"
 
+#include <swrap.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -282,12 +284,41 @@ static void test_doctor_kvm_absent(void **state)
 	free(out);
 }
 
+/* The same checks through the public API (swrap.h: sw_doctor_*), in the
+ * same order, as the Rust crate's doctor() reads them. */
+static void test_doctor_api(void **state)
+{
+	(void)state;
+	sw_doctor *d = NULL;
+	sw_error err = { 0 };
+	assert_int_equal(sw_doctor_run(&d, &err), 0);
+	assert_non_null(d);
+	assert_int_equal(sw_doctor_count(d), N_CHECKS);
+	for (size_t i = 0; i < N_CHECKS; i++) {
+		struct sw_check c;
+		assert_int_equal(sw_doctor_check(d, i, &c), 0);
+		assert_string_equal(c.name, checks[i]);
+		assert_true(c.verdict >= SW_VERDICT_PASS && c.verdict <= SW_VERDICT_FAIL);
+		assert_non_null(c.detail);
+		assert_non_null(c.fix);
+		if (c.verdict != SW_VERDICT_PASS)
+			assert_true(c.fix[0] != 0);
+	}
+	struct sw_check c;
+	assert_int_equal(sw_doctor_check(d, N_CHECKS, &c), -ERANGE);
+	assert_true(sw_doctor_jail_ok(d)); /* as the CLI says in test_doctor_here */
+	sw_doctor_free(d);
+	sw_doctor_free(NULL);
+	assert_int_equal(sw_doctor_run(NULL, &err), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SW_BOTH(test_doctor_here),
 		SW_BOTH(test_doctor_json),
 		cmocka_unit_test(test_doctor_bad_argument),
+		cmocka_unit_test(test_doctor_api),
 		cmocka_unit_test(test_doctor_without_user_namespaces),
 		cmocka_unit_test(test_doctor_kvm_absent),
 	};

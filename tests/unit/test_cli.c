@@ -133,6 +133,10 @@ static size_t n_required(void)
 		"--file", "--bind-data", "--ro-bind-data", "--overlay-src",
 		"--overlay", "--tmp-overlay", "--ro-overlay", "--exec-label",
 		"--file-label", "--compat=bwrap",
+		/* issue 14 */
+		"--stop-cgroup", "--grace", "--freeze-cgroup", "--thaw-cgroup",
+		"--cgroup-stats", "--json", "--fd-map", "--netns",
+		"--landlock", "--landlock-try",
 	};
 	size_t n, nreq = sizeof required / sizeof *required;
 	const struct sw_compat_option *t = sw_compat_options(&n);

@@ -321,6 +321,9 @@ static const struct {
 	{ "--level-prefix --chdir / sh", "bwrap --chdir / -- sh", "" },
 	{ "--compat=bwrap sh", "bwrap -- sh", "--compat=bwrap" },
 	{ "--detach --unshare-pid sh", "bwrap --unshare-pid -- sh", "--detach" },
+	{ "--landlock --ro-bind / / sh", "bwrap --ro-bind / / -- sh",
+	  "--landlock" },
+	{ "--landlock --landlock-try sh", "bwrap -- sh", "--landlock-try" },
 	{ "--unshare-pid --rlimit core=0 --cgroup c --chdir / sh",
 	  "bwrap --unshare-pid --chdir / -- sh", "--rlimit CORE=0:0|--cgroup c" },
 };
@@ -689,6 +692,7 @@ static void test_api_spec_round_trip(void **state)
 		sw_spec_cap(s, true, "CAP_SETUID", &e) |
 		sw_spec_seccomp_fd(s, 7, true, &e) |
 		sw_spec_seccomp_fd(s, 8, true, &e) |
+		sw_spec_landlock(s, SW_LANDLOCK_TRY, &e) |
 		sw_spec_seccomp_profile(s, "default", &e) |
 		sw_spec_fd(s, SW_FD_JSON_STATUS, 5, &e) |
 		sw_spec_keep_fd(s, 11, &e) | sw_spec_argv0(s, "p", &e) |
@@ -706,7 +710,8 @@ static void test_api_spec_round_trip(void **state)
 	assert_int_equal(sw_spec_validate(s, &e), 0);
 	check_round_trip(s, false);
 	char *unrep, *line = emit_line(s, &unrep);
-	assert_string_equal(unrep, "--seccomp-profile default|--keep-fd 11|"
+	assert_string_equal(unrep, "--seccomp-profile default|--landlock-try|"
+			    "--keep-fd 11|"
 			    "--detach|--rlimit MEMLOCK=64K:unlimited|"
 			    "--rlimit NPROC=100:200|--cgroup j-1|"
 			    "--cgroup-parent /jails/|--cgroup-optional|"
@@ -756,6 +761,33 @@ static void test_shell_quote(void **state)
 	free(j);
 }
 
+/* The public face of the emitter (swrap.h: sw_spec_emit_bwrap). */
+static void test_public_emit_bwrap(void **state)
+{
+	(void)state;
+	sw_error err = { 0 };
+	sw_spec *s = sw_spec_new();
+	const char *argv[] = { "/bin/true", "a b" };
+	sw_spec_unshare(s, SW_NS_PID);
+	assert_int_equal(sw_spec_argv(s, 2, argv, &err), 0);
+	char **v = NULL;
+	size_t n = 0;
+	assert_int_equal(sw_spec_emit_bwrap(s, &v, &n, &err), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(v[0], "bwrap");
+	assert_string_equal(v[1], "--unshare-pid");
+	assert_string_equal(v[2], "--");
+	assert_string_equal(v[4], "a b");
+	assert_null(v[5]);
+	sw_strv_free(v);
+	assert_int_equal(sw_spec_emit_bwrap(s, &v, NULL, &err), 0);
+	sw_strv_free(v);
+	sw_strv_free(NULL);
+	assert_int_equal(sw_spec_emit_bwrap(s, NULL, &n, &err), -EINVAL);
+	assert_int_equal(sw_spec_emit_bwrap(NULL, &v, &n, &err), -EINVAL);
+	sw_spec_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -771,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_profile_with_options_on_top),
 		cmocka_unit_test(test_api_spec_round_trip),
 		cmocka_unit_test(test_shell_quote),
+		cmocka_unit_test(test_public_emit_bwrap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,12 @@
 /* test_env.c — the parent half of src/env: environment building, rlimit
- * plan, capability rules, fd keep list, BPF program checks. Pure: no
+ * plan, capability rules, fd keep list, BPF program checks, Landlock
+ * rights and rules. Pure: no
  * namespaces, no forks (test_env_child.c runs the child half).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -517,6 +519,116 @@ static void fds_bad_keep_rejected(void **state)
 	sw_spec_free(s);
 }
 
+/* ---- Landlock ---------------------------------------------------------- */
+
+#define LL(x) LANDLOCK_ACCESS_FS_##x
+
+/* Each ABI handles what it knows: REFER from 2, TRUNCATE from 3,
+ * IOCTL_DEV from 5; 4, 6 and 7 add nothing for files. */
+static void landlock_handled_per_abi(void **state)
+{
+	(void)state;
+	uint64_t v1 = (LL(MAKE_SYM) << 1) - 1;
+	assert_int_equal(sw_env_landlock_handled(0), 0);
+	assert_int_equal(sw_env_landlock_handled(-1), 0);
+	assert_int_equal(sw_env_landlock_handled(1), v1);
+	assert_int_equal(sw_env_landlock_handled(2), v1 | LL(REFER));
+	assert_int_equal(sw_env_landlock_handled(3), v1 | LL(REFER) | BIT(14));
+	assert_int_equal(sw_env_landlock_handled(4), v1 | LL(REFER) | BIT(14));
+	uint64_t v5 = v1 | LL(REFER) | BIT(14) | BIT(15);
+	for (int abi = 5; abi <= 9; abi++)
+		assert_int_equal(sw_env_landlock_handled(abi), v5);
+}
+
+static void landlock_rights_per_kind(void **state)
+{
+	(void)state;
+	uint64_t ro = sw_env_landlock_access(SW_FS_RO_BIND);
+	uint64_t rw = sw_env_landlock_access(SW_FS_BIND);
+	uint64_t dev = sw_env_landlock_access(SW_FS_DEV_BIND);
+	uint64_t proc = sw_env_landlock_access(SW_FS_PROC);
+	assert_int_equal(ro, LL(EXECUTE) | LL(READ_FILE) | LL(READ_DIR));
+	assert_int_equal(rw & ro, ro);
+	assert_true(rw & LL(WRITE_FILE) && rw & LL(MAKE_REG) && rw & LL(REFER));
+	assert_false(rw & (LL(MAKE_CHAR) | LL(MAKE_BLOCK) | BIT(15)));
+	assert_int_equal(sw_env_landlock_access(SW_FS_TMPFS), rw);
+	assert_int_equal(sw_env_landlock_access(SW_FS_MQUEUE), rw);
+	/* bubblewrap 0.11's fd, data and overlay mounts: as their bind */
+	const enum sw_fs_kind rok[] = { SW_FS_RO_BIND_FD, SW_FS_RO_BIND_DATA,
+					SW_FS_RO_OVERLAY };
+	const enum sw_fs_kind rwk[] = { SW_FS_BIND_FD, SW_FS_FILE,
+					SW_FS_BIND_DATA, SW_FS_OVERLAY,
+					SW_FS_TMP_OVERLAY };
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(sw_env_landlock_access(rok[i]), ro);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(sw_env_landlock_access(rwk[i]), rw);
+	assert_int_equal(dev, rw | LL(MAKE_CHAR) | LL(MAKE_BLOCK) | BIT(15));
+	assert_int_equal(sw_env_landlock_access(SW_FS_DEV), rw | BIT(15));
+	assert_true(proc & LL(WRITE_FILE) && proc & LL(READ_DIR));
+	assert_false(proc & (LL(EXECUTE) | LL(MAKE_REG)));
+	assert_int_equal(sw_env_landlock_root_access(), LL(READ_DIR));
+	const enum sw_fs_kind none[] = { SW_FS_DIR, SW_FS_SYMLINK, SW_FS_CHMOD,
+					 SW_FS_REMOUNT_RO };
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(sw_env_landlock_access(none[i]), 0);
+}
+
+/* The plan: the root first, then one rule per operation with rights,
+ * by spec->fs index, cut to the kernel's ABI; off means no rules. */
+static void landlock_plan_rules(void **state)
+{
+	(void)state;
+	sw_spec *s = spec_with(WANT("prog"), 1);
+	sw_error err = { 0 };
+	assert_int_equal(sw_spec_bind(s, SW_FS_RO_BIND, "/usr", "/usr", 0, &err), 0);
+	assert_int_equal(sw_spec_dir(s, "/d", SW_MODE_DEFAULT, &err), 0);
+	assert_int_equal(sw_spec_tmpfs(s, "/tmp", SW_MODE_DEFAULT, 0, &err), 0);
+	struct sw_env_plan *p = NULL;
+	assert_int_equal(sw_env_plan_new(s, 4242, &p, &err), 0);
+	assert_int_equal(sw_env_plan_landlock_abi(p), 0);
+	assert_int_equal(p->nllrules, 0);
+	sw_env_plan_free(p);
+	assert_int_equal(sw_spec_landlock(s, SW_LANDLOCK_TRY, &err), 0);
+	if (sw_env_plan_new(s, 4242, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	int abi = sw_env_plan_landlock_abi(p);
+	if (abi == 0) { /* no Landlock here: try means none */
+		assert_int_equal(p->nllrules, 0);
+	} else {
+		uint64_t h = sw_env_landlock_handled(abi);
+		assert_int_equal(p->llhandled, h);
+		assert_int_equal(p->nllrules, 3);
+		assert_string_equal(p->llrules[0].path, "/");
+		assert_int_equal(p->llrules[0].index, SW_ENV_LL_ROOT);
+		assert_int_equal(p->llrules[1].index, 0);
+		assert_int_equal(p->llrules[1].access,
+				 sw_env_landlock_access(SW_FS_RO_BIND) & h);
+		assert_string_equal(p->llrules[2].path, "/tmp");
+		assert_int_equal(p->llrules[2].index, 2);
+		assert_int_equal(p->llrules[2].access,
+				 sw_env_landlock_access(SW_FS_TMPFS) & h);
+		sw_env_plan_landlock_skip(p, 2);
+		assert_true(p->llrules[2].skip);
+		assert_false(p->llrules[1].skip);
+	}
+	sw_env_plan_free(p);
+	/* a kernel without it: --landlock is refused, naming the way out */
+	assert_int_equal(sw_spec_landlock(s, SW_LANDLOCK_ON, &err), 0);
+	s->force |= SW_FORCE_NO_LANDLOCK;
+	assert_int_equal(sw_env_plan_new(s, 4242, &p, &err), -EOPNOTSUPP);
+	assert_non_null(strstr(err.msg, "--landlock: this kernel has no Landlock"));
+	assert_non_null(strstr(err.msg, "lsm="));
+	assert_non_null(strstr(err.msg, "--landlock-try"));
+	assert_int_equal(sw_spec_landlock(s, SW_LANDLOCK_TRY, &err), 0);
+	assert_int_equal(sw_env_plan_new(s, 4242, &p, &err), 0);
+	assert_int_equal(sw_env_plan_landlock_abi(p), 0);
+	sw_env_plan_free(p);
+	assert_int_equal(sw_spec_landlock(s, 7, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "Landlock mode 7"));
+	sw_spec_free(s);
+}
+
 /* ---- BPF checks ------------------------------------------------------- */
 
 #define STMT(c, k) { (c), 0, 0, (k) }
@@ -614,6 +726,9 @@ int main(void)
 		cmocka_unit_test(caps_real_state),
 		cmocka_unit_test(fds_keep_list_sorted),
 		cmocka_unit_test(fds_bad_keep_rejected),
+		cmocka_unit_test(landlock_handled_per_abi),
+		cmocka_unit_test(landlock_rights_per_kind),
+		cmocka_unit_test(landlock_plan_rules),
 		cmocka_unit_test(bpf_checks),
 		cmocka_unit_test(bpf_default_profile_builds),
 	};

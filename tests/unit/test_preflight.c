@@ -431,10 +431,13 @@ static void test_syscall_checks_on_this_kernel(void **state)
 	assert_int_equal(get(t, "mount_api")->status == SW_PF_PASS, have_mount_api);
 	assert_int_equal(get(t, "seccomp")->status, SW_PF_PASS);
 	const struct sw_pf_check *k = get(t, "landlock");
-	if (k->status == SW_PF_PASS)
+	if (k->status == SW_PF_PASS) {
 		assert_contains(k->detail, "Landlock ABI ");
-	else
+		assert_contains(k->detail, "--landlock works");
+	} else {
+		assert_contains(k->detail, "--landlock fails here");
 		assert_true(k->fix[0] != 0);
+	}
 }
 
 static void test_real_probe(void **state)
