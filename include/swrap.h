@@ -95,6 +95,14 @@ enum sw_fs_kind {
 	SW_FS_DIR,        /* --dir DEST (mode) */
 	SW_FS_SYMLINK,    /* --symlink TARGET DEST */
 	SW_FS_CHMOD,      /* --chmod MODE PATH */
+	SW_FS_BIND_FD,    /* --bind-fd FD DEST: the fd is the source */
+	SW_FS_RO_BIND_FD, /* --ro-bind-fd FD DEST */
+	SW_FS_FILE,       /* --file FD DEST: a new file, FD's content (mode) */
+	SW_FS_BIND_DATA,  /* --bind-data FD DEST: FD's content bound (mode) */
+	SW_FS_RO_BIND_DATA, /* --ro-bind-data FD DEST */
+	SW_FS_OVERLAY,    /* --overlay-src... --overlay RWSRC WORKDIR DEST */
+	SW_FS_TMP_OVERLAY, /* --overlay-src... --tmp-overlay DEST */
+	SW_FS_RO_OVERLAY, /* --overlay-src... --ro-overlay DEST */
 };
 
 #define SW_BIND_TRY 1u /* the -try forms: skip when the source is missing */
@@ -113,6 +121,25 @@ int sw_spec_dir(sw_spec *spec, const char *dest, int mode, sw_error *err);
 int sw_spec_symlink(sw_spec *spec, const char *target, const char *dest,
 		    sw_error *err);
 int sw_spec_chmod(sw_spec *spec, const char *path, int mode, sw_error *err);
+/* kind SW_FS_BIND_FD or SW_FS_RO_BIND_FD: bind what fd refers to (no path
+ * lookup). The fd is used at spawn and closed in the jail. */
+int sw_spec_bind_fd(sw_spec *spec, enum sw_fs_kind kind, int fd,
+		    const char *dest, sw_error *err);
+/* kind SW_FS_FILE, SW_FS_BIND_DATA or SW_FS_RO_BIND_DATA: DEST gets all of
+ * fd's content (read at spawn, in the jail) with mode (SW_MODE_DEFAULT:
+ * 0666 for a file, 0600 for the data binds, as bubblewrap). */
+int sw_spec_data(sw_spec *spec, enum sw_fs_kind kind, int fd,
+		 const char *dest, int mode, sw_error *err);
+/* kind SW_FS_OVERLAY (upper and work given), SW_FS_TMP_OVERLAY (a tmpfs
+ * upper) or SW_FS_RO_OVERLAY (no upper: at least two lowers). lowers[0]
+ * is the lowest layer, as --overlay-src in order. */
+int sw_spec_overlay(sw_spec *spec, enum sw_fs_kind kind,
+		    const char *const *lowers, size_t nlowers,
+		    const char *upper, const char *work, const char *dest,
+		    sw_error *err);
+/* --lock-file DEST: the jail holds a read lock (fcntl F_RDLCK) on DEST,
+ * resolved inside it, for as long as it lives. */
+int sw_spec_lock_file(sw_spec *spec, const char *dest, sw_error *err);
 
 /* ---- environment, applied in order to the caller's environ ----------- */
 
@@ -150,6 +177,11 @@ enum sw_fd_role {
 	SW_FD_JSON_STATUS, /* --json-status-fd */
 	SW_FD_BLOCK,       /* --block-fd */
 	SW_FD_SYNC,        /* --sync-fd */
+	SW_FD_USERNS,      /* --userns: join this user namespace */
+	SW_FD_USERNS2,     /* --userns2: switch to it after the setup */
+	SW_FD_PIDNS,       /* --pidns: join this PID namespace */
+	SW_FD_USERNS_BLOCK, /* --userns-block-fd: wait for data before the
+			       maps are needed (a helper writes them) */
 };
 int sw_spec_fd(sw_spec *spec, enum sw_fd_role role, int fd, sw_error *err);
 int sw_spec_keep_fd(sw_spec *spec, int fd, sw_error *err);
@@ -196,6 +228,23 @@ enum sw_landlock {
 	SW_LANDLOCK_TRY = 2,
 };
 int sw_spec_landlock(sw_spec *spec, int mode, sw_error *err);
+
+/* --disable-userns: the command can make no user namespace (needs a new
+ * user namespace); --assert-userns-disabled: fail unless that holds. */
+void sw_spec_disable_userns(sw_spec *spec, bool on);
+void sw_spec_assert_userns_disabled(sw_spec *spec, bool on);
+
+/* SELinux labels (--exec-label, --file-label): refused at spawn where
+ * SELinux is not enabled, as bubblewrap does. */
+int sw_spec_selinux_label(sw_spec *spec, bool exec, const char *label,
+			  sw_error *err);
+
+/* Personality: SW_COMPAT_SWRAP (the default: the deliberate differences in
+ * README) or SW_COMPAT_BWRAP (bubblewrap's behaviour: inherited fds pass
+ * through, a root caller's capabilities are kept, exec failure is status
+ * 1, /proc covered only where writable). The security fixes stay in both. */
+enum sw_compat { SW_COMPAT_SWRAP, SW_COMPAT_BWRAP };
+void sw_spec_compat(sw_spec *spec, enum sw_compat compat);
 
 /* resource: RLIMIT_*; SW_RLIM_INF for unlimited. */
 #define SW_RLIM_INF UINT64_MAX

@@ -4,6 +4,9 @@
 #   bin/swrap  lib/libswrap.a  lib/libswrap.so.X.Y.Z (+ .so.0, .so links)
 #   include/swrap.h  lib/pkgconfig/swrap.pc  share/man/man{1,3}
 #
+# INSTALL_BWRAP_LINK=1 also installs bin/bwrap -> swrap (the bwrap
+# personality, README "swrap as bwrap"), never over an existing bwrap.
+#
 # swrap.pc names libdir and includedir relative to ${prefix} whenever they
 # live under PREFIX, so `pkg-config --define-prefix` can relocate a DESTDIR
 # install.
@@ -41,8 +44,18 @@ _install: $(B)/libswrap.a $(B)/libswrap.so $(B)/swrap
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/swrap.pc
 	$(INSTALL) -m 0644 man/swrap.1 $(DESTDIR)$(MANDIR)/man1/swrap.1
 	$(INSTALL) -m 0644 man/libswrap.3 $(DESTDIR)$(MANDIR)/man3/libswrap.3
+	@if [ "$(INSTALL_BWRAP_LINK)" = 1 ]; then \
+		if [ -e $(DESTDIR)$(BINDIR)/bwrap ] || [ -L $(DESTDIR)$(BINDIR)/bwrap ]; then \
+			echo "install: $(DESTDIR)$(BINDIR)/bwrap exists: not replaced by the bwrap link"; \
+		else \
+			echo "ln -s swrap $(DESTDIR)$(BINDIR)/bwrap"; \
+			ln -s swrap $(DESTDIR)$(BINDIR)/bwrap; \
+		fi; \
+	fi
 
 _uninstall:
+	@if [ "$$(readlink $(DESTDIR)$(BINDIR)/bwrap 2>/dev/null)" = swrap ]; then \
+		rm -f $(DESTDIR)$(BINDIR)/bwrap; fi
 	rm -f $(DESTDIR)$(BINDIR)/swrap $(DESTDIR)$(LIBDIR)/libswrap.a \
 		$(DESTDIR)$(LIBDIR)/$(SW_REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 		$(DESTDIR)$(LIBDIR)/libswrap.so $(DESTDIR)$(INCLUDEDIR)/swrap.h \

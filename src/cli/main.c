@@ -7,6 +7,7 @@
  * exit status 1.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,10 +18,32 @@
 #include "cli/cli.h"
 #include "compat/compat.h"
 
+struct sw_cli_style sw_cli_style = { "swrap", false };
+
+void sw_cli_msg(int level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (sw_cli_style.level_prefix)
+		fprintf(stderr, "<%d>", level);
+	fprintf(stderr, "%s: %s\n", sw_cli_style.name, line);
+}
+
 static int fail(const char *msg)
 {
-	fprintf(stderr, "swrap: %s\n", msg);
+	sw_cli_msg(3, "%s", msg);
 	return 1;
+}
+
+/* The bwrap personality: argv[0]'s basename is "bwrap". */
+static bool named_bwrap(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	const char *base = slash ? slash + 1 : argv0;
+	return base && strcmp(base, "bwrap") == 0;
 }
 
 /* swrap gets its power from user namespaces, never from a setuid bit: a
@@ -72,9 +95,9 @@ static int emit_bwrap(const sw_spec *spec, bool nul)
 	return ok ? 0 : fail("can't write to stdout");
 }
 
-static int print_help(void)
+static int print_help(const char *prog)
 {
-	char *text = sw_compat_help();
+	char *text = sw_compat_help(prog);
 	if (!text)
 		return fail("out of memory");
 	bool ok = out(text, strlen(text)) && fflush(stdout) == 0;
@@ -176,13 +199,17 @@ static int cgroup_action(const struct sw_cli_opts *cli, const sw_spec *spec)
 }
 
 /* What the parsed command line asks for. */
-static int dispatch(const struct sw_cli_opts *cli, sw_spec *spec)
+static int dispatch(const struct sw_cli_opts *cli, sw_spec *spec,
+		    const char *prog)
 {
 	sw_error err = { 0 };
 	if (cli->help)
-		return print_help();
+		return print_help(prog);
 	if (cli->version) {
-		printf("swrap %s\n", SWRAP_VERSION);
+		if (cli->bwrap)
+			printf("bubblewrap 0.11.1 (swrap %s)\n", SWRAP_VERSION);
+		else
+			printf("swrap %s\n", SWRAP_VERSION);
 		return fflush(stdout) == 0 ? 0 : fail("can't write to stdout");
 	}
 	if (cli->kill_cgroup)
@@ -198,20 +225,30 @@ static int dispatch(const struct sw_cli_opts *cli, sw_spec *spec)
 
 int main(int argc, char **argv)
 {
+	bool bwrap = argc > 0 && named_bwrap(argv[0]);
+	if (bwrap)
+		sw_cli_style.name = "bwrap";
 	if (refuse_setid())
 		return 1;
 	if (argc > 1 && strcmp(argv[1], "doctor") == 0)
 		return sw_cli_doctor(argc - 1, argv + 1);
 	struct sw_cli_opts cli = {
+		.bwrap = bwrap,
 		.host_root = getenv("SWRAP_HOST_ROOT"),
 		.rust_log = getenv("RUST_LOG"),
 		.rust_backtrace = getenv("RUST_BACKTRACE"),
 	};
 	sw_spec *spec = NULL;
 	sw_error err = { 0 };
-	if (sw_compat_parse(argc, argv, &spec, &cli, &err) < 0)
+	int r = sw_compat_parse(argc, argv, &spec, &cli, &err);
+	if (cli.bwrap)
+		sw_cli_style.name = "bwrap";
+	sw_cli_style.level_prefix = cli.level_prefix;
+	if (r < 0)
 		return fail(err.msg);
-	int code = dispatch(&cli, spec);
+	if (cli.warning)
+		sw_cli_msg(4, "%s", cli.warning);
+	int code = dispatch(&cli, spec, argc > 0 ? argv[0] : "swrap");
 	sw_cli_opts_free(&cli);
 	sw_spec_free(spec);
 	return code;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,15 +93,22 @@ int sw_cli_launch(sw_spec *spec)
 	sw_error err = { 0 };
 	sw_child *c;
 	apply_force(spec);
+	/* --die-with-parent, as bubblewrap: this process dies with its parent
+	 * too (and the jail with it), not only the jail with this process. */
+	if (spec->die_with_parent && !spec->detach &&
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		sw_cli_msg(3, "prctl(PR_SET_PDEATHSIG): %m");
+		return 1;
+	}
 	/* Before the spawn, so that a signal that comes while the jail is
 	 * being made waits in the pipe for it. */
 	bool relaying = !spec->detach && forward_signals();
 	if (sw_spawn(spec, &c, &err) < 0) {
-		fprintf(stderr, "swrap: %s\n", err.msg);
+		sw_cli_msg(3, "%s", err.msg);
 		return err.status ? err.status : 1;
 	}
 	if (sw_child_warning(c))
-		fprintf(stderr, "swrap: warning: %s\n", sw_child_warning(c));
+		sw_cli_msg(4, "warning: %s", sw_child_warning(c));
 	if (spec->detach) {
 		printf("%d\n", (int)sw_child_pid(c));
 		sw_child_free(c);
@@ -110,9 +118,9 @@ int sw_cli_launch(sw_spec *spec)
 	if (relaying)
 		relay(c);
 	if (sw_child_wait(c, &code, &err) < 0)
-		fprintf(stderr, "swrap: %s\n", err.msg);
+		sw_cli_msg(3, "%s", err.msg);
 	else if (sw_child_oom_killed(c))
-		fprintf(stderr, "swrap: the jail was killed by its memory limit (--memory-max)\n");
+		sw_cli_msg(3, "the jail was killed by its memory limit (--memory-max)");
 	sw_child_free(c);
 	return code;
 }

@@ -29,6 +29,11 @@ struct sw_cli_opts {
 	const char *rust_log;       /* RUST_LOG, passed to the shim */
 	const char *rust_backtrace; /* RUST_BACKTRACE, passed to the shim */
 
+	/* In and out: the bwrap personality (main sets it when argv[0]'s
+	 * basename is "bwrap"; --compat=bwrap sets it). The spec gets
+	 * SW_COMPAT_BWRAP. */
+	bool bwrap;
+
 	/* Out: set by sw_compat_parse (which clears them first). */
 	bool help;          /* --help: print sw_compat_help(), run nothing */
 	bool version;       /* --version */
@@ -36,6 +41,8 @@ struct sw_cli_opts {
 	bool emit_nul;      /* --emit-bwrap=nul: NUL-separated */
 	char *kill_cgroup;   /* --kill-cgroup ID (malloc'd) */
 	char *cgroup_parent; /* --cgroup-parent (malloc'd; also for --kill) */
+	bool level_prefix;   /* --level-prefix: "<N>" before each message */
+	const char *warning; /* a warning to print (static text), or NULL */
 	/* --stop-cgroup, --freeze-cgroup, --thaw-cgroup, --cgroup-stats ID:
 	 * the action and its jail (malloc'd); at most one action a run. */
 	enum { SW_CG_NONE, SW_CG_STOP, SW_CG_FREEZE, SW_CG_THAW,
@@ -86,11 +93,12 @@ enum {
 	SW_OPT_MODIFIER = 1u << 1, /* --perms, --size: apply to the next */
 	SW_OPT_EARLY = 1u << 2,    /* handled before the others (profile) */
 	SW_OPT_SPLICE = 1u << 3,   /* --args: words from an fd */
+	SW_OPT_DIFFERS = 1u << 4,  /* swrap's personality differs (help: *) */
 };
 
 struct sw_compat_option {
 	const char *name;    /* "--bind"; NULL: a section heading (help) */
-	int nargs;           /* 0, 1 or 2 */
+	int nargs;           /* 0 to 3 */
 	const char *metavar; /* "SRC DEST" */
 	const char *help;    /* one line */
 	int (*handle)(struct sw_parse *p, const struct sw_compat_option *o,
@@ -102,8 +110,10 @@ struct sw_compat_option {
 /* The table, *n rows (headings included). */
 const struct sw_compat_option *sw_compat_options(size_t *n);
 
-/* The --help text built from the table: every line fits 80 columns.
- * malloc'd; NULL when out of memory. */
-char *sw_compat_help(void);
+/* The --help text built from the table: every line fits 80 columns. It
+ * starts "usage: PROG [OPTIONS...] [--] COMMAND [ARGS...]" (bubblewrap's
+ * first line, which its test suite checks). malloc'd; NULL when out of
+ * memory. */
+char *sw_compat_help(const char *prog);
 
 #endif

@@ -14,7 +14,7 @@ struct sw_word {
 /* An option found by the scan, with its arguments. */
 struct sw_tok {
 	const struct sw_compat_option *opt;
-	char *args[2];
+	char *args[3];
 };
 
 struct sw_parse {
@@ -31,6 +31,12 @@ struct sw_parse {
 	struct sw_tok *toks;
 	size_t ntoks;
 	size_t cmd; /* the command's first word; nwords when none */
+
+	/* --overlay-src paths waiting for their overlay (bubblewrap). */
+	const char **ovl;
+	size_t novl;
+	/* The handler's message is complete: no "--opt: " prefix. */
+	bool no_blame;
 
 	/* --perms and --size wait for the option they apply to. */
 	int next_perms; /* -1: none */

@@ -122,6 +122,10 @@ static void emit_namespaces(struct emitter *e, const sw_spec *s)
 		put(e, false, "--new-session", NULL, NULL);
 	if (s->as_pid_1)
 		put(e, false, "--as-pid-1", NULL, NULL);
+	if (s->disable_userns)
+		put(e, false, "--disable-userns", NULL, NULL);
+	if (s->assert_userns_disabled)
+		put(e, false, "--assert-userns-disabled", NULL, NULL);
 	/* no bwrap release can join a network namespace */
 	if (s->netns_path)
 		put(e, true, "--netns", s->netns_path, NULL);
@@ -142,6 +146,14 @@ static void emit_fsop(struct emitter *e, const struct sw_fsop *op)
 		[SW_FS_DIR] = { "--dir", NULL },
 		[SW_FS_SYMLINK] = { "--symlink", NULL },
 		[SW_FS_CHMOD] = { "--chmod", NULL },
+		[SW_FS_BIND_FD] = { "--bind-fd", NULL },
+		[SW_FS_RO_BIND_FD] = { "--ro-bind-fd", NULL },
+		[SW_FS_FILE] = { "--file", NULL },
+		[SW_FS_BIND_DATA] = { "--bind-data", NULL },
+		[SW_FS_RO_BIND_DATA] = { "--ro-bind-data", NULL },
+		[SW_FS_OVERLAY] = { "--overlay", NULL },
+		[SW_FS_TMP_OVERLAY] = { "--tmp-overlay", NULL },
+		[SW_FS_RO_OVERLAY] = { "--ro-overlay", NULL },
 	};
 	char b[24];
 	if ((unsigned)op->kind >= sizeof names / sizeof *names) {
@@ -159,6 +171,25 @@ static void emit_fsop(struct emitter *e, const struct sw_fsop *op)
 	case SW_FS_CHMOD:
 		snprintf(b, sizeof b, "%04o", (unsigned)op->mode);
 		put(e, false, name, b, op->dest);
+		return;
+	case SW_FS_BIND_FD: case SW_FS_RO_BIND_FD:
+		put(e, false, name, u64s(b, (uint64_t)op->fd), op->dest);
+		return;
+	case SW_FS_FILE: case SW_FS_BIND_DATA: case SW_FS_RO_BIND_DATA:
+		snprintf(b, sizeof b, "%04o", (unsigned)op->mode);
+		if (op->mode != (op->kind == SW_FS_FILE ? 0666u : 0600u))
+			put(e, false, "--perms", b, NULL);
+		put(e, false, name, u64s(b, (uint64_t)op->fd), op->dest);
+		return;
+	case SW_FS_OVERLAY: case SW_FS_TMP_OVERLAY: case SW_FS_RO_OVERLAY:
+		for (size_t i = 0; i < op->nlowers; i++)
+			put(e, false, "--overlay-src", op->lowers[i], NULL);
+		if (op->kind == SW_FS_OVERLAY) {
+			put(e, false, name, op->src, op->work);
+			push(e, &e->argv, &e->argc, strdup(op->dest));
+			return;
+		}
+		put(e, false, name, op->dest, NULL);
 		return;
 	case SW_FS_TMPFS: case SW_FS_DIR:
 		snprintf(b, sizeof b, "%04o", (unsigned)op->mode);
@@ -226,6 +257,9 @@ static void emit_fds(struct emitter *e, const sw_spec *s)
 		{ "--info-fd", s->info_fd },
 		{ "--json-status-fd", s->json_status_fd },
 		{ "--block-fd", s->block_fd }, { "--sync-fd", s->sync_fd },
+		{ "--userns", s->userns_fd }, { "--userns2", s->userns2_fd },
+		{ "--pidns", s->pidns_fd },
+		{ "--userns-block-fd", s->userns_block_fd },
 	};
 	for (size_t i = 0; i < sizeof one / sizeof *one; i++)
 		if (one[i].fd != SW_NO_FD)
@@ -294,13 +328,21 @@ static void emit_all(struct emitter *e, const sw_spec *s)
 		emit_fsop(e, &s->fs[i]);
 	emit_env(e, s);
 	emit_caps(e, s);
+	for (size_t i = 0; i < s->nlock_files; i++)
+		put(e, false, "--lock-file", s->lock_files[i], NULL);
 	emit_fds(e, s);
+	if (s->exec_label)
+		put(e, false, "--exec-label", s->exec_label, NULL);
+	if (s->file_label)
+		put(e, false, "--file-label", s->file_label, NULL);
 	if (s->argv0)
 		put(e, false, "--argv0", s->argv0, NULL);
 	if (s->chdir)
 		put(e, false, "--chdir", s->chdir, NULL);
 	if (s->detach)
 		put(e, true, "--detach", NULL, NULL);
+	if (s->compat == SW_COMPAT_BWRAP)
+		put(e, true, "--compat=bwrap", NULL, NULL);
 	emit_rlimits(e, s);
 	emit_cgroup(e, s);
 	if (s->argc)

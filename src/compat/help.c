@@ -9,13 +9,15 @@
 #define LEFT 27 /* "--rlimit NAME=SOFT[:HARD]" and two spaces */
 
 static const char head[] =
-	"usage: swrap [OPTIONS...] [--] COMMAND [ARGS...]\n"
 	"       swrap doctor [--json]   check what this machine allows\n"
 	"\n"
 	"Runs COMMAND in new Linux namespaces as bubblewrap (bwrap) would,\n"
 	"from this process: no bwrap binary, no setuid. Options are bwrap's;\n"
 	"those marked + are swrap's own. Options end at -- or at the first\n"
-	"word that does not start with -; the last --uid, --chdir, ... wins.\n";
+	"word that does not start with -; the last --uid, --chdir, ... wins.\n"
+	"Invoked as bwrap (or with --compat=bwrap), swrap behaves as bwrap\n"
+	"0.11 does; options marked * differ in swrap's own personality:\n"
+	"see swrap(1), \"Deliberate differences\".\n";
 
 static const char foot[] =
 	"\n"
@@ -46,10 +48,11 @@ static void row(FILE *f, const struct sw_compat_option *o)
 	snprintf(left, sizeof left, "%s%s%s", o->name, o->metavar ? " " : "",
 		 o->metavar ? o->metavar : "");
 	fprintf(f, "  %-*s%s %s\n", LEFT, left,
-		(o->flags & SW_OPT_EXT) ? "+" : " ", o->help);
+		(o->flags & SW_OPT_EXT) ? "+" :
+		(o->flags & SW_OPT_DIFFERS) ? "*" : " ", o->help);
 }
 
-char *sw_compat_help(void)
+char *sw_compat_help(const char *prog)
 {
 	char *text = NULL;
 	size_t len = 0, n;
@@ -57,6 +60,8 @@ char *sw_compat_help(void)
 	if (!f)
 		return NULL;
 	const struct sw_compat_option *t = sw_compat_options(&n);
+	fprintf(f, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n",
+		prog && *prog ? prog : "swrap");
 	fputs(head, f);
 	for (size_t i = 0; i < n; i++)
 		row(f, &t[i]);

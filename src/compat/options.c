@@ -149,6 +149,26 @@ H(h_detach)
 	return 0;
 }
 
+/* --compat=bwrap and --level-prefix run in the scan: they shape every
+ * message, the parser's own included. */
+H(h_compat)
+{
+	(void)a;
+	(void)o;
+	p->cli->bwrap = true;
+	if (p->applying)
+		sw_spec_compat(p->spec, SW_COMPAT_BWRAP);
+	return 0;
+}
+
+H(h_level_prefix)
+{
+	(void)a;
+	(void)o;
+	p->cli->level_prefix = true;
+	return 0;
+}
+
 /* --landlock, --landlock-try. Early, as the shim profile takes it as
  * its own flag (sw_shim_opts.landlock); the spec gets it when applying. */
 H(h_landlock)
@@ -188,11 +208,31 @@ H(h_id)
 	return r;
 }
 
+H(h_userns_switch)
+{
+	(void)a;
+	if (o->data)
+		sw_spec_assert_userns_disabled(p->spec, true);
+	else
+		sw_spec_disable_userns(p->spec, true);
+	return 0;
+}
+
+H(h_label)
+{
+	return sw_spec_selinux_label(p->spec, o->data, a[0], p->err);
+}
+
 H(h_string)
 {
 	switch (o->data) {
 	case 0: return sw_spec_hostname(p->spec, a[0], p->err);
-	case 1: return sw_spec_chdir(p->spec, a[0], p->err);
+	case 1:
+		/* bubblewrap's warning, word for word (its tests check it). */
+		if (p->spec->chdir)
+			p->cli->warning = "Only the last --chdir option will "
+					  "take effect";
+		return sw_spec_chdir(p->spec, a[0], p->err);
 	default: return sw_spec_argv0(p->spec, a[0], p->err);
 	}
 }
@@ -275,6 +315,58 @@ H(h_dir)
 	(void)o;
 	int r = sw_spec_dir(p->spec, a[0], p->next_perms, p->err);
 	p->next_perms = SW_MODE_DEFAULT;
+	return r;
+}
+
+/* The fd options: --bind-fd, --ro-bind-fd (data: the kind); --file,
+ * --bind-data, --ro-bind-data take the pending --perms. */
+H(h_bind_fd)
+{
+	int fd;
+	int r = sw_parse_fd(a[0], &fd, p->err);
+	return r < 0 ? r : sw_spec_bind_fd(p->spec, o->data, fd, a[1], p->err);
+}
+
+H(h_data)
+{
+	int fd;
+	int r = sw_parse_fd(a[0], &fd, p->err);
+	if (r == 0)
+		r = sw_spec_data(p->spec, o->data, fd, a[1], p->next_perms,
+				 p->err);
+	p->next_perms = SW_MODE_DEFAULT;
+	return r;
+}
+
+H(h_lock_file)
+{
+	(void)o;
+	return sw_spec_lock_file(p->spec, a[0], p->err);
+}
+
+/* --overlay-src waits for --overlay, --tmp-overlay or --ro-overlay. */
+H(h_overlay_src)
+{
+	(void)o;
+	const char **v = sw_spec_grow(p->ovl, p->novl, sizeof *v);
+	if (!v)
+		return sw_error_set(p->err, ENOMEM, "out of memory");
+	v[p->novl++] = a[0];
+	p->ovl = v;
+	return 0;
+}
+
+H(h_overlay)
+{
+	const char *upper = o->data == SW_FS_OVERLAY ? a[0] : NULL;
+	const char *work = o->data == SW_FS_OVERLAY ? a[1] : NULL;
+	const char *dest = o->data == SW_FS_OVERLAY ? a[2] : a[0];
+	/* bubblewrap's messages, without the option prefixed. */
+	if (p->novl < (o->data == SW_FS_RO_OVERLAY ? 2u : 1u))
+		p->no_blame = true;
+	int r = sw_spec_overlay(p->spec, o->data, p->ovl, p->novl, upper,
+				work, dest, p->err);
+	p->novl = 0;
 	return r;
 }
 
@@ -453,6 +545,10 @@ static const struct sw_compat_option table[] = {
 	{ "--version", 0, NULL, "print the version", h_help, 1, SW_OPT_EARLY },
 	{ "--args", 1, "FD", "read NUL-separated arguments from FD", NULL, 0,
 	  SW_OPT_SPLICE },
+	{ "--level-prefix", 0, NULL, "prefix each message with <N> (syslog)",
+	  h_level_prefix, 0, SW_OPT_EARLY },
+	{ "--compat=bwrap", 0, NULL, "bwrap's behaviour (as when run as bwrap)",
+	  h_compat, 0, SW_OPT_EXT | SW_OPT_EARLY },
 	{ "--emit-bwrap", 0, NULL, "print the equivalent bwrap command line",
 	  h_emit, 0, SW_OPT_EXT },
 	{ "--emit-bwrap=nul", 0, NULL, "the same, each word ending in a NUL",
@@ -490,6 +586,17 @@ static const struct sw_compat_option table[] = {
 	{ "--gid", 1, "GID", "gid inside (needs a user namespace)", h_id, 1, 0 },
 	{ "--hostname", 1, "NAME", "hostname inside (needs --unshare-uts)",
 	  h_string, 0, 0 },
+	{ "--userns", 1, "FD", "join this user namespace", h_fd, SW_FD_USERNS,
+	  0 },
+	{ "--userns2", 1, "FD", "switch to this user namespace after setup",
+	  h_fd, SW_FD_USERNS2, 0 },
+	{ "--pidns", 1, "FD", "join this PID namespace", h_fd, SW_FD_PIDNS, 0 },
+	{ "--disable-userns", 0, NULL, "no new user namespaces inside",
+	  h_userns_switch, 0, 0 },
+	{ "--assert-userns-disabled", 0, NULL, "fail if they are possible",
+	  h_userns_switch, 1, 0 },
+	{ "--userns-block-fd", 1, "FD", "wait on FD for a helper's uid maps",
+	  h_fd, SW_FD_USERNS_BLOCK, 0 },
 	SECTION("The process"),
 	{ "--chdir", 1, "DIR", "change to DIR", h_string, 1, 0 },
 	{ "--argv0", 1, "VALUE", "argv[0] for the command", h_string, 2, 0 },
@@ -505,6 +612,10 @@ static const struct sw_compat_option table[] = {
 	  h_switch, 1, 0 },
 	{ "--as-pid-1", 0, NULL, "no reaper: the command is PID 1", h_switch,
 	  2, 0 },
+	{ "--exec-label", 1, "LABEL", "SELinux label of the command", h_label,
+	  1, 0 },
+	{ "--file-label", 1, "LABEL", "SELinux label of new files", h_label,
+	  0, 0 },
 	SECTION("The filesystem, in order"),
 	{ "--bind", 2, "SRC DEST", "bind mount SRC on DEST", h_bind,
 	  BINDK(SW_FS_BIND, 0), 0 },
@@ -518,9 +629,29 @@ static const struct sw_compat_option table[] = {
 	  BINDK(SW_FS_DEV_BIND, 0), 0 },
 	{ "--dev-bind-try", 2, "SRC DEST", "--dev-bind, skipped if SRC is "
 	  "missing", h_bind, BINDK(SW_FS_DEV_BIND, 1), 0 },
-	{ "--remount-ro", 1, "DEST", "remount DEST read-only", h_mount,
+	{ "--bind-fd", 2, "FD DEST", "bind what FD is open on", h_bind_fd,
+	  SW_FS_BIND_FD, 0 },
+	{ "--ro-bind-fd", 2, "FD DEST", "the same, read-only", h_bind_fd,
+	  SW_FS_RO_BIND_FD, 0 },
+	{ "--file", 2, "FD DEST", "copy FD's data to a new file (0666)",
+	  h_data, SW_FS_FILE, 0 },
+	{ "--bind-data", 2, "FD DEST", "bind a copy of FD's data (0600)",
+	  h_data, SW_FS_BIND_DATA, 0 },
+	{ "--ro-bind-data", 2, "FD DEST", "the same, read-only", h_data,
+	  SW_FS_RO_BIND_DATA, 0 },
+	{ "--overlay-src", 1, "SRC", "a lower layer of the next overlay",
+	  h_overlay_src, 0, 0 },
+	{ "--overlay", 3, "RWSRC WORKDIR DEST", "overlay, writes go to RWSRC",
+	  h_overlay, SW_FS_OVERLAY, 0 },
+	{ "--tmp-overlay", 1, "DEST", "overlay, writes go to a tmpfs",
+	  h_overlay, SW_FS_TMP_OVERLAY, 0 },
+	{ "--ro-overlay", 1, "DEST", "read-only overlay (2+ --overlay-src)",
+	  h_overlay, SW_FS_RO_OVERLAY, 0 },
+	{ "--remount-ro", 1, "DEST", "remount DEST read-only (not its "
+	  "submounts)", h_mount,
 	  SW_FS_REMOUNT_RO, 0 },
-	{ "--proc", 1, "DEST", "new procfs on DEST", h_mount, SW_FS_PROC, 0 },
+	{ "--proc", 1, "DEST", "new procfs on DEST", h_mount, SW_FS_PROC,
+	  SW_OPT_DIFFERS },
 	{ "--dev", 1, "DEST", "new minimal /dev on DEST", h_mount, SW_FS_DEV,
 	  0 },
 	{ "--tmpfs", 1, "DEST", "new tmpfs on DEST", h_tmpfs, 0, 0 },
@@ -530,15 +661,17 @@ static const struct sw_compat_option table[] = {
 	{ "--symlink", 2, "SRC DEST", "create a symlink DEST to SRC", h_symlink,
 	  0, 0 },
 	{ "--chmod", 2, "OCTAL PATH", "change the mode of PATH", h_chmod, 0, 0 },
-	{ "--perms", 1, "OCTAL", "mode of the next --dir/--tmpfs (0755)",
-	  h_perms, 0, SW_OPT_MODIFIER },
+	{ "--lock-file", 1, "DEST", "hold a lock on DEST while the jail runs",
+	  h_lock_file, 0, 0 },
+	{ "--perms", 1, "OCTAL", "mode of the next --dir --tmpfs --file ...",
+	  h_perms, 0, SW_OPT_MODIFIER | SW_OPT_DIFFERS },
 	{ "--size", 1, "BYTES", "size of the next --tmpfs", h_size, 0,
-	  SW_OPT_MODIFIER },
+	  SW_OPT_MODIFIER | SW_OPT_DIFFERS },
 	SECTION("Privileges and fds"),
 	{ "--cap-add", 1, "CAP", "add a capability (CAP_X, X or ALL)", h_cap,
-	  1, 0 },
+	  1, SW_OPT_DIFFERS },
 	{ "--cap-drop", 1, "CAP", "drop a capability (CAP_X, X or ALL)", h_cap,
-	  0, 0 },
+	  0, SW_OPT_DIFFERS },
 	{ "--seccomp", 1, "FD", "load a seccomp BPF program from FD",
 	  h_seccomp, 0, 0 },
 	{ "--add-seccomp-fd", 1, "FD", "add a seccomp program (repeatable)",

@@ -140,6 +140,8 @@ static int add_tok(struct sw_parse *p, const struct sw_compat_option *o,
 /* Prefixes the handler's message with the option that failed. */
 static int blame(struct sw_parse *p, const char *opt, int r)
 {
+	if (p->no_blame)
+		return r;
 	if (p->err) {
 		char msg[sizeof p->err->msg];
 		snprintf(msg, sizeof msg, "%s", p->err->msg);
@@ -159,11 +161,12 @@ static int scan_one(struct sw_parse *p, size_t i, size_t *next)
 		return sw_error_set(p->err, EINVAL, "%s takes %d argument%s: %s",
 				    w, o->nargs, o->nargs > 1 ? "s" : "",
 				    o->metavar);
+	/* bubblewrap's rule, and its words. */
+	if (strcmp(w, "--args") == 0 && p->words[i].from_file)
+		return sw_error_set(p->err, EINVAL, "--args not supported in "
+				    "arguments file");
 	*next = i;
 	if (o->flags & SW_OPT_SPLICE) {
-		if (p->words[i].from_file)
-			return sw_error_set(p->err, EINVAL, "--args is not "
-					    "allowed in an --args file");
 		int r = splice_args(p, i);
 		return r < 0 ? blame(p, w, r) : 0;
 	}
@@ -236,12 +239,33 @@ static int check_modifiers(struct sw_parse *p, const char *next)
 	const char *got = next ? next : "the end of the options";
 	if (p->next_perms >= 0)
 		return sw_error_set(p->err, EINVAL, "--perms %s must be followed "
-				    "by --dir or --tmpfs, not %s", p->perms_arg,
-				    got);
+				    "by --dir, --tmpfs, --file, --bind-data or "
+				    "--ro-bind-data, not %s", p->perms_arg, got);
 	if (p->next_size)
 		return sw_error_set(p->err, EINVAL, "--size %s must be followed "
 				    "by --tmpfs, not %s", p->size_arg, got);
 	return 0;
+}
+
+static bool is_overlay_opt(const struct sw_compat_option *o)
+{
+	static const char *const names[] = { "--overlay-src", "--overlay",
+					      "--tmp-overlay", "--ro-overlay" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(o->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* bubblewrap's rule and message: --overlay-src only before an overlay. */
+static int check_overlay_src(struct sw_parse *p,
+			     const struct sw_compat_option *o)
+{
+	if (p->novl == 0 || (o && is_overlay_opt(o)))
+		return 0;
+	return sw_error_set(p->err, EINVAL, "--overlay-src must be followed "
+			    "by another --overlay-src or one of --overlay, "
+			    "--tmp-overlay, or --ro-overlay");
 }
 
 static int apply(struct sw_parse *p)
@@ -249,14 +273,18 @@ static int apply(struct sw_parse *p)
 	p->applying = true;
 	for (size_t i = 0; i < p->ntoks; i++) {
 		const struct sw_compat_option *o = p->toks[i].opt;
-		int r = o->handle(p, o, p->toks[i].args);
+		int r = check_overlay_src(p, o);
+		if (r < 0)
+			return r;
+		r = o->handle(p, o, p->toks[i].args);
 		if (r < 0)
 			return blame(p, o->name, r);
 		if (!(o->flags & SW_OPT_MODIFIER) &&
 		    (r = check_modifiers(p, o->name)) < 0)
 			return r;
 	}
-	return check_modifiers(p, NULL);
+	int r = check_overlay_src(p, NULL);
+	return r < 0 ? r : check_modifiers(p, NULL);
 }
 
 /* The command (unless the profile set it) and the cgroup, from its parts. */
@@ -323,6 +351,7 @@ static void parse_free(struct sw_parse *p)
 	free(p->ro);
 	free(p->words);
 	free(p->toks);
+	free(p->ovl);
 }
 
 void sw_cli_opts_free(struct sw_cli_opts *cli)
@@ -336,6 +365,9 @@ void sw_cli_opts_free(struct sw_cli_opts *cli)
 static void clear_outputs(struct sw_cli_opts *cli)
 {
 	cli->help = cli->version = cli->emit = cli->emit_nul = false;
+	cli->kill_cgroup = cli->cgroup_parent = NULL;
+	cli->level_prefix = false;
+	cli->warning = NULL;
 	cli->kill_cgroup = cli->cgroup_parent = cli->cg_id = NULL;
 	cli->cg_action = SW_CG_NONE;
 	cli->grace_ms = 5000;
@@ -363,6 +395,8 @@ int sw_compat_parse(int argc, char **argv, sw_spec **out,
 	for (size_t i = 0; i < n; i++)
 		p.words[i] = (struct sw_word){ argv[i + 1], false };
 	p.nwords = n;
+	if (cli->bwrap)
+		sw_spec_compat(p.spec, SW_COMPAT_BWRAP);
 	int r = run(&p);
 	parse_free(&p);
 	if (r < 0) {

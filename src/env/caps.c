@@ -128,6 +128,24 @@ int sw_env_caps_compute(const struct sw_capop *ops, size_t n, uid_t euid,
 	return 0;
 }
 
+int sw_env_caps_compute_bwrap(const struct sw_capop *ops, size_t n,
+			      uid_t euid, bool userns,
+			      const struct sw_env_capstate *st,
+			      struct sw_env_caps *out, sw_error *err)
+{
+	uint64_t r = euid == 0 ? st->eff & st->valid : 0;
+	int ret = apply_ops(ops, n, st->valid, st->valid, &r, err);
+	if (ret < 0)
+		return ret;
+	out->requested = r;
+	out->do_bounding = userns;
+	/* bubblewrap avoids capset for uid 0 without --cap-*: some seccomp
+	 * profiles (systemd-nspawn's) refuse it. */
+	out->do_capset = n > 0 || euid != 0;
+	out->eperm_ok = euid == 0;
+	return 0;
+}
+
 /* ---- child half: raw syscalls only ------------------------------------ */
 
 /* valid: the caps this kernel knows (read in the parent), so no call is
@@ -178,6 +196,8 @@ int sw_env_child_caps(const struct sw_env_plan *plan)
 		r = drop_bounding(c->requested, plan->capstate.valid);
 	if (r == 0 && c->do_capset)
 		r = set_three(c->requested);
+	if (r == -EPERM && c->eperm_ok)
+		r = 0;
 	if (r == 0)
 		r = raise_ambient(c->requested);
 	return r;

@@ -36,6 +36,7 @@ struct sw_env_caps {
 	uint64_t requested; /* E = P = I, ambient, and the bounding set */
 	bool do_bounding;   /* drop every other cap from the bounding set */
 	bool do_capset;     /* set E = P = I = requested */
+	bool eperm_ok;      /* bubblewrap: capset's EPERM ignored (uid 0) */
 };
 
 /* The launcher's own capabilities, read once in the parent. */
@@ -127,6 +128,14 @@ int sw_env_capstate_read(struct sw_env_capstate *st, sw_error *err);
 int sw_env_caps_compute(const struct sw_capop *ops, size_t n, uid_t euid,
 			bool userns, const struct sw_env_capstate *st,
 			struct sw_env_caps *out, sw_error *err);
+
+/* bubblewrap's own rules (the bwrap personality): uid 0 starts from its
+ * effective set, nothing is refused, capset only when --cap-* was used or
+ * for a non-root caller, the bounding set cut only in a user namespace. */
+int sw_env_caps_compute_bwrap(const struct sw_capop *ops, size_t n,
+			      uid_t euid, bool userns,
+			      const struct sw_env_capstate *st,
+			      struct sw_env_caps *out, sw_error *err);
 
 /* rlimit.c */
 const char *sw_env_rlimit_name(int resource);

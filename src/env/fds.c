@@ -259,8 +259,11 @@ static int map_fds(const struct sw_env_plan *plan)
 
 int sw_env_child_close_fds(const struct sw_env_plan *plan)
 {
+	/* The bwrap personality: every inherited fd reaches the command, as
+	 * in bubblewrap (swrap's own fds are all close-on-exec); --fd-map
+	 * applies all the same (its copies are close-on-exec). */
 	int r = map_fds(plan);
-	if (r == 0)
+	if (r == 0 && plan->spec->compat != SW_COMPAT_BWRAP)
 		r = mark_others(plan);
 	for (size_t i = 0; r == 0 && i < plan->nuncloexec; i++)
 		if (syscall(SYS_fcntl, plan->uncloexec[i], F_SETFD, 0) < 0)

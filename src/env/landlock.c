@@ -89,10 +89,18 @@ uint64_t sw_env_landlock_access(enum sw_fs_kind kind)
 {
 	switch (kind) {
 	case SW_FS_RO_BIND:
+	case SW_FS_RO_BIND_FD:
+	case SW_FS_RO_BIND_DATA:
+	case SW_FS_RO_OVERLAY:
 		return LL_READ;
 	case SW_FS_BIND:
 	case SW_FS_TMPFS:
 	case SW_FS_MQUEUE:
+	case SW_FS_BIND_FD:
+	case SW_FS_FILE:
+	case SW_FS_BIND_DATA:
+	case SW_FS_OVERLAY:
+	case SW_FS_TMP_OVERLAY:
 		return LL_READ | LL_WRITE;
 	case SW_FS_DEV_BIND:
 		return LL_READ | LL_WRITE | LL_DEVICES;

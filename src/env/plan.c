@@ -26,7 +26,8 @@ static bool userns_available(void)
 
 static bool guess_userns(const sw_spec *spec, uid_t euid)
 {
-	if (sw_spec_wants_userns(spec, euid))
+	/* A joined user namespace (--userns) counts as the jail's own. */
+	if (sw_spec_wants_userns(spec, euid) || spec->userns_fd != SW_NO_FD)
 		return true;
 	return (spec->ns & SW_NS_USER_TRY) && userns_available();
 }
@@ -51,9 +52,12 @@ static int plan_exec(struct sw_env_plan *plan, const sw_spec *spec,
 int sw_env_plan_set_userns(struct sw_env_plan *plan, bool userns,
 			   sw_error *err)
 {
-	int r = sw_env_caps_compute(plan->capops, plan->ncapops,
-				    plan->caller_euid, userns, &plan->capstate,
-				    &plan->caps, err);
+	int (*compute)(const struct sw_capop *, size_t, uid_t, bool,
+		       const struct sw_env_capstate *, struct sw_env_caps *,
+		       sw_error *) = plan->spec->compat == SW_COMPAT_BWRAP
+		? sw_env_caps_compute_bwrap : sw_env_caps_compute;
+	int r = compute(plan->capops, plan->ncapops, plan->caller_euid, userns,
+			&plan->capstate, &plan->caps, err);
 	if (r == 0)
 		r = sw_env_plan_rlimits(plan, plan->spec, userns, err);
 	return r;

@@ -109,16 +109,29 @@ static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode, b
 	return r < 0 && e != EEXIST ? -e : 0;
 }
 
-/* How make_path creates what is missing. As bubblewrap: missing parents
- * get parent_mode (--dir and --tmpfs: their --perms without the
- * setuid/setgid/sticky bits; anything else 0700), masked by the umask; the
- * last component gets mode. */
+/* How make_path creates what is missing. Missing parents get parent_mode,
+ * masked by the umask as mkdir does: for an option that takes --perms
+ * (--dir, --tmpfs, --file, --bind-data, --ro-bind-data) bubblewrap 0.11's
+ * rule, see perms_parent(); anything else 0700 (bubblewrap 0.8). The last
+ * component gets mode. */
 struct mk {
 	bool dir;          /* the last component is a directory */
 	mode_t mode;
 	mode_t parent_mode;
 	bool exact;        /* the last directory's mode ignores the umask */
 };
+
+/* bubblewrap 0.11: 0755, less group r-x when --perms gives the group
+ * nothing, less other r-x when it gives others nothing. */
+static mode_t perms_parent(mode_t perms)
+{
+	mode_t m = 0755;
+	if (!(perms & 0070))
+		m &= ~(mode_t)0050;
+	if (!(perms & 0007))
+		m &= ~(mode_t)0005;
+	return m;
+}
 
 /* mkdir -p inside root; the last component a directory or a file. */
 static int make_path(int root, const char *path, const struct mk *how)
@@ -171,7 +184,7 @@ static unsigned bind_attrs(enum sw_fs_kind kind)
 	unsigned a = MOUNT_ATTR_NOSUID;
 	if (kind != SW_FS_DEV_BIND)
 		a |= MOUNT_ATTR_NODEV;
-	if (kind == SW_FS_RO_BIND)
+	if (kind == SW_FS_RO_BIND || kind == SW_FS_RO_BIND_FD)
 		a |= MOUNT_ATTR_RDONLY;
 	return a;
 }
@@ -348,7 +361,9 @@ static int cover_ro(struct ctx *c, int dir, const char *name)
 	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0; /* not on this kernel: nothing to cover */
-	unsigned a = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	unsigned a = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	if (!c->plan->bwrap) /* bubblewrap's read-only bind: no noexec */
+		a |= MOUNT_ATTR_NOEXEC;
 	struct target t = { dir, name };
 	int r = bind_fds(c, NULL, fd, fd, &t, a, true);
 	close(fd);
@@ -368,8 +383,13 @@ static int do_proc(struct ctx *c, const struct sw_mop *m)
 	int d = in_root(c->root, dest, O_PATH | O_DIRECTORY);
 	if (d < 0)
 		return fail(c, SW_STEP_FS_MOUNT, errno);
-	for (size_t i = 0; r == 0 && i < sizeof covered / sizeof *covered; i++)
+	for (size_t i = 0; r == 0 && i < sizeof covered / sizeof *covered; i++) {
+		/* bubblewrap covers only what is writable (from inside). */
+		if (c->plan->bwrap && faccessat(d, covered[i], W_OK, 0) < 0 &&
+		    (errno == EACCES || errno == ENOENT || errno == EROFS || errno == EPERM))
+			continue;
 		r = cover_ro(c, d, covered[i]);
+	}
 	close(d);
 	return r;
 }
@@ -473,14 +493,23 @@ static int do_symlink(struct ctx *c, const struct sw_fsop *op)
 		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
 	const char *name = buf + slash + 1;
 	r = symlinkat(op->src, d, name) < 0 ? errno : 0;
+	enum sw_step step = SW_STEP_FS_OTHER;
 	if (r == EEXIST) {
 		char old[PATH_MAX];
 		ssize_t n = readlinkat(d, name, old, sizeof old - 1);
-		if (n >= 0 && (size_t)n == strlen(op->src) && memcmp(old, op->src, n) == 0)
+		if (n >= 0 && (size_t)n == strlen(op->src) && memcmp(old, op->src, n) == 0) {
 			r = 0;
+		} else if (n >= 0) {
+			/* bubblewrap names what is there instead. */
+			size_t k = (size_t)n < sizeof c->rep->text - 1 ? (size_t)n
+								      : sizeof c->rep->text - 1;
+			memcpy(c->rep->text, old, k);
+			c->rep->text[k] = 0;
+			step = SW_STEP_FS_SYMLINK_EXISTS;
+		}
 	}
 	close(d);
-	return r ? fail(c, SW_STEP_FS_OTHER, r) : 0;
+	return r ? fail(c, step, r) : 0;
 }
 
 static int do_chmod(struct ctx *c, const struct sw_fsop *op)
@@ -492,6 +521,222 @@ static int do_chmod(struct ctx *c, const struct sw_fsop *op)
 	int r = chmod(fd_path(p, fd), op->mode) < 0 ? errno : 0;
 	close(fd);
 	return r ? fail(c, SW_STEP_FS_OTHER, r) : 0;
+}
+
+
+/* ---- the fd options ----------------------------------------------------- */
+
+/* --bind-fd, --ro-bind-fd: a bind of the fd's own inode (see plan_fd). */
+static int do_bind_fd(struct ctx *c, const struct sw_mop *m)
+{
+	return do_bind(c, m);
+}
+
+/* Copies all of in to out (a stack buffer: no allocation). */
+static int copy_fd(int in, int out)
+{
+	char buf[8192];
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return -errno;
+			off += w;
+		}
+	}
+}
+
+/* The fd's data into the open file out, then out's mode exactly. */
+static int fill(struct ctx *c, const struct sw_fsop *op, int out)
+{
+	int r = copy_fd(op->fd, out);
+	if (r == 0 && fchmod(out, op->mode) < 0)
+		r = -errno;
+	return r < 0 ? fail(c, SW_STEP_FS_DATA, -r) : 0;
+}
+
+/* --file FD DEST: a new file in the jail's tree. */
+static int do_file(struct ctx *c, const struct sw_fsop *op)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(op->dest), slash = len;
+	if (len >= sizeof buf)
+		return fail(c, SW_STEP_FS_DEST, ENAMETOOLONG);
+	memcpy(buf, op->dest, len + 1);
+	while (slash > 0 && buf[slash] != '/')
+		slash--;
+	buf[slash] = 0;
+	struct mk how = { true, perms_parent(op->mode), perms_parent(op->mode), false };
+	int r = slash ? make_path(c->root, buf, &how) : 0;
+	if (r < 0)
+		return fail(c, SW_STEP_FS_DEST, -r);
+	int out = in_root(c->root, op->dest, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY);
+	if (out < 0)
+		return fail(c, SW_STEP_FS_DEST, errno);
+	r = fill(c, op, out);
+	close(out);
+	return r;
+}
+
+/* --bind-data, --ro-bind-data: the data goes to a file of the staging
+ * tmpfs, which is bound on DEST. */
+static int do_bind_data(struct ctx *c, const struct sw_mop *m)
+{
+	const struct sw_fsop *op = m->op;
+	/* "/bindfileNNNNNN" (the operation's index), unlinked once bound, as
+	 * bubblewrap's "/bindfileXXXXXX". */
+	char name[32] = "/bindfile";
+	size_t n = strlen(name);
+	for (int i = 5, v = c->index; i >= 0; i--, v /= 10)
+		name[n + (size_t)i] = (char)('0' + v % 10);
+	name[n + 6] = 0;
+	int out = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (out < 0)
+		return fail(c, SW_STEP_FS_DATA, errno);
+	int r = fill(c, op, out);
+	close(out);
+	if (r < 0)
+		return r;
+	int src = open(name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (src < 0)
+		return fail(c, SW_STEP_FS_DATA, errno);
+	struct mk how = { false, 0444, perms_parent(op->mode), false };
+	r = make_path(c->root, op->dest, &how);
+	int dst = r < 0 ? -1 : in_root(c->root, op->dest, O_PATH);
+	if (dst < 0) {
+		close(src);
+		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
+	}
+	struct target t = { -1, op->dest };
+	unsigned a = bind_attrs(op->kind == SW_FS_RO_BIND_DATA ? SW_FS_RO_BIND : SW_FS_BIND);
+	r = bind_fds(c, NULL, src, dst, &t, a, false);
+	close(src);
+	close(dst);
+	if (r == 0 && unlink(name) < 0)
+		return fail(c, SW_STEP_FS_DATA, errno);
+	return r;
+}
+
+/* ---- overlays ----------------------------------------------------------- */
+
+/* Appends s to buf (cap bytes with its NUL); false when it won't fit. */
+static bool append(char *buf, size_t cap, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	if (*len + n + 1 > cap)
+		return false;
+	memcpy(buf + *len, s, n + 1);
+	*len += n;
+	return true;
+}
+
+/* Opens a layer as a bind source is opened: no symlink on the way, the
+ * inode the parent saw. */
+static int open_layer(struct ctx *c, const struct sw_msrc *s)
+{
+	int fd = openat2_raw(AT_FDCWD, s->path, O_PATH | O_DIRECTORY | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(s->path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return fail(c, errno == ELOOP ? SW_STEP_FS_CHANGED : SW_STEP_FS_SOURCE, errno);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_dev != s->dev || st.st_ino != s->ino) {
+		close(fd);
+		return fail(c, SW_STEP_FS_CHANGED, ESTALE);
+	}
+	return fd;
+}
+
+/* The tmpfs upper and work directories of --tmp-overlay N, in the staging
+ * root: "/tmp-overlay-upper-N", "/tmp-overlay-work-N". */
+static int tmp_layer(char out[64], const char *what, int idx)
+{
+	char digits[12];
+	int k = 0;
+	size_t n = strlen(what);
+	memcpy(out, what, n);
+	do {
+		digits[k++] = (char)('0' + idx % 10);
+		idx /= 10;
+	} while (idx);
+	while (k)
+		out[n++] = digits[--k];
+	out[n] = 0;
+	return mkdir(out, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+#define OVL_MAX_FDS 64
+
+/* --overlay, --tmp-overlay, --ro-overlay. Every layer is opened (as a
+ * source) and named to the kernel by its fd, /oldroot/proc/self/fd/N, so
+ * no path is looked up again and nothing needs escaping. */
+static int do_overlay(struct ctx *c, const struct sw_mop *m)
+{
+	const struct sw_fsop *op = m->op;
+	int fds[OVL_MAX_FDS];
+	size_t nf = 0;
+	char opts[4096], p[64], up[64], wk[64];
+	size_t len = 0;
+	int r = 0;
+	if (m->nsrcs > OVL_MAX_FDS)
+		return fail(c, SW_STEP_FS_MOUNT, E2BIG);
+	for (; nf < m->nsrcs; nf++) {
+		fds[nf] = open_layer(c, &m->srcs[nf]);
+		if (fds[nf] < 0) {
+			r = -1;
+			break;
+		}
+	}
+	bool ok = true;
+	if (r == 0 && op->kind == SW_FS_OVERLAY) {
+		ok = append(opts, sizeof opts, &len, "upperdir=") &&
+		     append(opts, sizeof opts, &len, fd_path(p, fds[op->nlowers])) &&
+		     append(opts, sizeof opts, &len, ",workdir=") &&
+		     append(opts, sizeof opts, &len, fd_path(p, fds[op->nlowers + 1])) &&
+		     append(opts, sizeof opts, &len, ",");
+	} else if (r == 0 && op->kind == SW_FS_TMP_OVERLAY) {
+		int e = tmp_layer(up, "/tmp-overlay-upper-", m->tmp_overlay);
+		if (e == 0)
+			e = tmp_layer(wk, "/tmp-overlay-work-", m->tmp_overlay);
+		if (e < 0)
+			r = fail(c, SW_STEP_FS_MOUNT, -e);
+		ok = append(opts, sizeof opts, &len, "upperdir=") &&
+		     append(opts, sizeof opts, &len, up) &&
+		     append(opts, sizeof opts, &len, ",workdir=") &&
+		     append(opts, sizeof opts, &len, wk) &&
+		     append(opts, sizeof opts, &len, ",");
+	}
+	ok = ok && append(opts, sizeof opts, &len, "lowerdir=");
+	for (size_t i = 0; r == 0 && ok && i < op->nlowers; i++)
+		ok = (i == 0 || append(opts, sizeof opts, &len, ":")) &&
+		     append(opts, sizeof opts, &len, fd_path(p, fds[i]));
+	ok = ok && append(opts, sizeof opts, &len, ",userxattr");
+	if (r == 0 && !ok)
+		r = fail(c, SW_STEP_FS_MOUNT, E2BIG);
+	if (r == 0) {
+		struct mk how = { true, 0755, 0755, false };
+		int e = make_path(c->root, op->dest, &how);
+		int d = e < 0 ? -1 : in_root(c->root, op->dest, O_PATH | O_DIRECTORY);
+		if (d < 0) {
+			r = fail(c, SW_STEP_FS_DEST, e < 0 ? -e : errno);
+		} else {
+			if (mount("overlay", fd_path(p, d), "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
+				r = fail(c, SW_STEP_FS_MOUNT, errno);
+			close(d);
+		}
+	}
+	for (size_t i = 0; i < nf; i++)
+		close(fds[i]);
+	return r;
 }
 
 static int do_op(struct ctx *c, const struct sw_mop *m)
@@ -509,11 +754,11 @@ static int do_op(struct ctx *c, const struct sw_mop *m)
 	case SW_FS_DEV:
 		return do_dev(c, op->dest);
 	case SW_FS_TMPFS:
-		return do_fs_mount(c, op->dest, op->mode & 0777, "tmpfs", MS_NOSUID | MS_NODEV, m->data);
+		return do_fs_mount(c, op->dest, perms_parent(op->mode), "tmpfs", MS_NOSUID | MS_NODEV, m->data);
 	case SW_FS_MQUEUE:
 		return do_fs_mount(c, op->dest, 0700, "mqueue", 0, NULL);
 	case SW_FS_DIR: {
-		struct mk how = { true, op->mode, op->mode & 0777, true };
+		struct mk how = { true, op->mode, perms_parent(op->mode), true };
 		int r = make_path(c->root, op->dest, &how);
 		return r < 0 ? fail(c, SW_STEP_FS_DEST, -r) : 0;
 	}
@@ -521,6 +766,18 @@ static int do_op(struct ctx *c, const struct sw_mop *m)
 		return do_symlink(c, op);
 	case SW_FS_CHMOD:
 		return do_chmod(c, op);
+	case SW_FS_BIND_FD:
+	case SW_FS_RO_BIND_FD:
+		return do_bind_fd(c, m);
+	case SW_FS_FILE:
+		return do_file(c, op);
+	case SW_FS_BIND_DATA:
+	case SW_FS_RO_BIND_DATA:
+		return do_bind_data(c, m);
+	case SW_FS_OVERLAY:
+	case SW_FS_TMP_OVERLAY:
+	case SW_FS_RO_OVERLAY:
+		return do_overlay(c, m);
 	}
 	return fail(c, SW_STEP_FS_OTHER, EINVAL);
 }
@@ -573,5 +830,8 @@ int sw_mount_child_build(const struct sw_mount_plan *plan, struct sw_report *rep
 		if (do_op(&c, &plan->ops[i]) < 0 || reopen_root(&c) < 0)
 			return -1;
 	}
+	/* The fd options' fds are used up (bubblewrap closes them too). */
+	for (size_t i = 0; i < plan->nclose; i++)
+		close(plan->close_fds[i]);
 	return finish(&c);
 }

@@ -1,4 +1,6 @@
 /* describe.c — turn a child's mount failure into the user's words. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mount/mount.h"
@@ -15,24 +17,45 @@ void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_erro
 	}
 	const struct sw_fsop *op = &spec->fs[rep->index];
 	const char *k = sw_fs_kind_option(op->kind) ? sw_fs_kind_option(op->kind) : "?";
+	char fdname[32];
+	const char *src = op->src;
+	if (sw_fs_kind_has_fd(op->kind)) {
+		snprintf(fdname, sizeof fdname, "fd %d", op->fd);
+		src = fdname;
+	} else if (!src) {
+		src = "(overlay layer)";
+	}
 	switch (rep->step) {
 	case SW_STEP_FS_SOURCE:
-		sw_error_set(err, -rep->err, "%s: can't open source path %s: %s", k, op->src, es);
+		sw_error_set(err, -rep->err, "%s: can't open source path %s: %s", k, src, es);
 		break;
 	case SW_STEP_FS_CHANGED:
-		sw_error_set(err, -rep->err, "%s: source path %s changed while the jail was set up (refusing to follow it)", k, op->src);
+		sw_error_set(err, -rep->err, "%s: source path %s changed while the jail was set up (refusing to follow it)", k, src);
 		break;
 	case SW_STEP_FS_DEST:
 		sw_error_set(err, -rep->err, "%s: can't create %s in the new root: %s", k, op->dest, es);
 		break;
 	case SW_STEP_FS_MOUNT:
-		if (op->src && op->kind != SW_FS_SYMLINK)
+		if (sw_fs_kind_is_overlay(op->kind))
+			sw_error_set(err, -rep->err, "Can't make overlay mount on %s: %s%s", op->dest, es,
+				     rep->err == ELOOP ? " (overlay directories may not overlap)" : "");
+		else if (sw_fs_kind_has_fd(op->kind))
+			sw_error_set(err, -rep->err, "%s %d: can't mount it on %s: %s", k, op->fd, op->dest, es);
+		else if (op->src && op->kind != SW_FS_SYMLINK)
 			sw_error_set(err, -rep->err, "%s: can't mount %s on %s: %s", k, op->src, op->dest, es);
 		else
 			sw_error_set(err, -rep->err, "%s: can't mount on %s: %s", k, op->dest, es);
 		break;
 	case SW_STEP_FS_READONLY:
 		sw_error_set(err, -rep->err, "%s: can't set the flags of %s (read-only, nosuid, nodev): %s", k, op->dest, es);
+		break;
+	case SW_STEP_FS_SYMLINK_EXISTS:
+		/* bubblewrap's words (its tests check them). */
+		sw_error_set(err, -rep->err, "Can't make symlink at %s: existing destination is %.*s",
+			     op->dest, (int)sizeof rep->text, rep->text);
+		break;
+	case SW_STEP_FS_DATA:
+		sw_error_set(err, -rep->err, "%s %d %s: can't copy the data: %s", k, op->fd, op->dest, es);
 		break;
 	case SW_STEP_FS_DEV:
 		sw_error_set(err, -rep->err, "%s: can't populate %s: %s", k, op->dest, es);

@@ -11,6 +11,14 @@
 /* Where the host's root sits while the new root is built. */
 #define SW_OLDROOT "/oldroot"
 
+/* A source opened in the child: SW_OLDROOT + its realpath, and the inode
+ * the parent saw. */
+struct sw_msrc {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+};
+
 struct sw_mop {
 	const struct sw_fsop *op;
 	bool skip;     /* a -try bind whose source is missing */
@@ -22,6 +30,11 @@ struct sw_mop {
 	char *data;    /* mount data (tmpfs) */
 	char **subs;   /* legacy only: submounts, relative to the source */
 	size_t nsubs;
+	/* overlays: the lowers, top first (the last --overlay-src first),
+	 * then RWSRC and WORKDIR for --overlay */
+	struct sw_msrc *srcs;
+	size_t nsrcs;
+	int tmp_overlay; /* --tmp-overlay: its number, for the staging dirs */
 };
 
 struct sw_mount_plan {
@@ -29,6 +42,9 @@ struct sw_mount_plan {
 	size_t n;
 	bool legacy;      /* mount(2) + per-submount remounts */
 	const char *base; /* host directory the staging tmpfs goes on */
+	bool bwrap;       /* the bwrap personality: /proc covered if writable */
+	const int *close_fds; /* fd options' fds (> 2), closed after the build */
+	size_t nclose;
 };
 
 #endif

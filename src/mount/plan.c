@@ -116,10 +116,88 @@ static int plan_host_proc(struct sw_mop *m, sw_error *err)
 	return 0;
 }
 
-static int plan_one(struct sw_mop *m, bool pidns, sw_error *err)
+/* One overlay layer, resolved as a bind source is. */
+static int plan_layer(struct sw_msrc *s, const char *path, sw_error *err)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	if (!realpath(path, real) || stat(real, &st) < 0)
+		return sw_error_set(err, errno, "Can't find source path %s: %s",
+				    path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return sw_error_set(err, ENOTDIR, "overlay layer %s: %s", path,
+				    strerror(ENOTDIR));
+	s->path = concat(SW_OLDROOT, real);
+	if (!s->path)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	return 0;
+}
+
+static int plan_overlay(struct sw_mop *m, int *tmp_count, sw_error *err)
+{
+	const struct sw_fsop *op = m->op;
+	size_t n = op->nlowers + (op->kind == SW_FS_OVERLAY ? 2 : 0);
+	m->srcs = calloc(n, sizeof *m->srcs);
+	if (!m->srcs)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	m->nsrcs = n;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < op->nlowers; i++)
+		r = plan_layer(&m->srcs[i], op->lowers[op->nlowers - 1 - i], err);
+	if (r == 0 && op->kind == SW_FS_OVERLAY)
+		r = plan_layer(&m->srcs[op->nlowers], op->src, err);
+	if (r == 0 && op->kind == SW_FS_OVERLAY)
+		r = plan_layer(&m->srcs[op->nlowers + 1], op->work, err);
+	if (op->kind == SW_FS_TMP_OVERLAY)
+		m->tmp_overlay = (*tmp_count)++;
+	return r;
+}
+
+/* The fd options: the fd must be open now (it is used in the child). */
+static int plan_fd(struct sw_mop *m, sw_error *err)
+{
+	struct stat st;
+	const char *opt = sw_fs_kind_option(m->op->kind);
+	if (fstat(m->op->fd, &st) < 0)
+		return sw_error_set(err, errno, "%s %d: not an open fd: %s", opt,
+				    m->op->fd, strerror(errno));
+	m->src_dir = S_ISDIR(st.st_mode);
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	if (m->op->kind != SW_FS_BIND_FD && m->op->kind != SW_FS_RO_BIND_FD)
+		return 0;
+	/* A mount of the launcher's namespace can't be cloned from the new
+	 * one: the child opens the fd's path under /oldroot instead (refusing
+	 * symlinks) and checks it is the fd's own inode. */
+	char link[64], real[PATH_MAX];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", m->op->fd);
+	ssize_t n = readlink(link, real, sizeof real - 1);
+	if (n < 0)
+		return sw_error_set(err, errno, "%s %d: can't find its path: %s",
+				    opt, m->op->fd, strerror(errno));
+	real[n] = 0;
+	if (real[0] != '/')
+		return sw_error_set(err, EINVAL, "%s %d: it is open on %s, not "
+				    "on a path of this mount namespace", opt,
+				    m->op->fd, real);
+	m->src = concat(SW_OLDROOT, real);
+	if (!m->src)
+		return sw_error_set(err, ENOMEM, "out of memory");
+	m->real_len = (size_t)n;
+	return 0;
+}
+
+static int plan_one(struct sw_mop *m, bool pidns, int *tmp_count,
+		    sw_error *err)
 {
 	if (is_bind(m->op->kind))
 		return plan_source(m, err);
+	if (sw_fs_kind_has_fd(m->op->kind))
+		return plan_fd(m, err);
+	if (sw_fs_kind_is_overlay(m->op->kind))
+		return plan_overlay(m, tmp_count, err);
 	if (m->op->kind == SW_FS_PROC && !pidns)
 		return plan_host_proc(m, err);
 	if (m->op->kind == SW_FS_TMPFS)
@@ -142,10 +220,18 @@ int sw_mount_plan_new(const sw_spec *spec, struct sw_mount_plan **out,
 	p->n = spec->nfs;
 	p->legacy = (spec->force & SW_FORCE_RO_FALLBACK) || !have_mount_setattr();
 	p->base = pick_base();
+	p->bwrap = spec->compat == SW_COMPAT_BWRAP;
 	int r = p->base ? 0 : sw_error_set(err, ENOENT, "no directory to stage the new root in (tried /tmp, /run, /var/tmp, /mnt, /dev)");
+	int tmp_count = 0;
+	int *cl = calloc(p->n ? p->n : 1, sizeof *cl);
+	if (!cl && r == 0)
+		r = sw_error_set(err, ENOMEM, "out of memory");
+	p->close_fds = cl;
 	for (size_t i = 0; r == 0 && i < p->n; i++) {
 		p->ops[i].op = &spec->fs[i];
-		r = plan_one(&p->ops[i], (spec->ns & SW_NS_PID) != 0, err);
+		r = plan_one(&p->ops[i], (spec->ns & SW_NS_PID) != 0, &tmp_count, err);
+		if (r == 0 && sw_fs_kind_has_fd(spec->fs[i].kind) && spec->fs[i].fd > 2)
+			cl[p->nclose++] = spec->fs[i].fd;
 	}
 	if (r == 0 && p->legacy)
 		r = plan_submounts(p, err);
@@ -214,7 +300,11 @@ void sw_mount_plan_free(struct sw_mount_plan *p)
 		for (size_t j = 0; j < p->ops[i].nsubs; j++)
 			free(p->ops[i].subs[j]);
 		free(p->ops[i].subs);
+		for (size_t j = 0; j < p->ops[i].nsrcs; j++)
+			free(p->ops[i].srcs[j].path);
+		free(p->ops[i].srcs);
 	}
+	free((void *)p->close_fds);
 	free(p->ops);
 	free(p);
 }

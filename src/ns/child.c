@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -22,12 +23,21 @@
 #include "ns/launch.h"
 
 static void __attribute__((noreturn))
+die_rep(const struct sw_launch *L, const struct sw_report *r)
+{
+	ssize_t n = write(L->rep[1], r, sizeof *r);
+	(void)n;
+	_exit(1);
+}
+
+static void __attribute__((noreturn))
 die(const struct sw_launch *L, enum sw_step step, int index, int e)
 {
 	struct sw_report r = { .step = step, .index = index, .err = e > 0 ? e : EIO };
 	ssize_t n = write(L->rep[1], &r, sizeof r);
 	(void)n;
-	_exit(step == SW_STEP_EXEC ? (e == ENOENT ? 127 : 126) : 1);
+	bool exec_status = step == SW_STEP_EXEC && L->spec->compat != SW_COMPAT_BWRAP;
+	_exit(exec_status ? (e == ENOENT ? 127 : 126) : 1);
 }
 
 /* The launcher's signal handlers must not run in the child (they may
@@ -74,6 +84,25 @@ static void change_dir(const struct sw_launch *L)
 		die(L, SW_STEP_CHDIR, -1, -r);
 }
 
+/* bubblewrap's command holds none of the fds bubblewrap itself used:
+ * status, block and seccomp fds, the namespaces it joined, and --sync-fd
+ * when a PID 1 holds it. (The bwrap personality: swrap's own marks every
+ * fd but the kept ones close-on-exec anyway.) */
+static void bwrap_closes(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	const int fds[] = { s->info_fd, s->json_status_fd, s->block_fd,
+			    s->seccomp_fd, s->userns_fd, s->userns2_fd, s->pidns_fd };
+	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+		if (fds[i] > 2)
+			close(fds[i]);
+	for (size_t i = 0; i < s->nadd_seccomp; i++)
+		if (s->add_seccomp_fds[i] > 2)
+			close(s->add_seccomp_fds[i]);
+	if (sw_ns_has_reaper(L) && s->sync_fd > 2)
+		close(s->sync_fd);
+}
+
 /* The command: session, process attributes, then exec. */
 static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 {
@@ -93,6 +122,8 @@ static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 		die(L, SW_STEP_CAPS, -1, -r);
 	if ((r = sw_env_child_no_new_privs()) < 0)
 		die(L, SW_STEP_NO_NEW_PRIVS, -1, -r);
+	if (s->compat == SW_COMPAT_BWRAP)
+		bwrap_closes(L);
 	if ((r = sw_env_child_close_fds(L->env)) < 0)
 		die(L, SW_STEP_CLOSE_FDS, -1, -r);
 	reset_signals(L);
@@ -126,14 +157,14 @@ static int reap_all(pid_t cmd)
 	return code;
 }
 
-/* PID 1 holds no launcher fd but the lifeline, --sync-fd and the "go"
+/* PID 1 holds no launcher fd but the lifeline, --sync-fd, the "go"
  * socket (another jail's lifeline or report pipe above all: that jail
- * would never see its launcher die, or its launcher never hear EOF).
- * keep[] is sorted, -1 entries ignored. */
-static void close_all_but(const int keep[3])
+ * would never see its launcher die, or its launcher never hear EOF) and
+ * the --lock-file fds. keep[] is sorted, -1 entries ignored. */
+static void close_all_but(const int *keep, int n)
 {
 	unsigned from = 3;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < n; i++) {
 		if (keep[i] < (int)from)
 			continue;
 		if ((unsigned)keep[i] > from)
@@ -185,22 +216,28 @@ static void send_command(int sock, pid_t cmd)
  * blocked (the parent blocked everything around clone), so a signalfd
  * reports them: a PID 1 ignores the signals it has no handler for, but a
  * blocked signal is queued all the same. */
-static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cmd)
+static void __attribute__((noreturn))
+reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int keep[3] = { life, L->spec->sync_fd, L->go[0] };
-	for (int i = 0; i < 3; i++) /* sort three */
-		for (int k = i + 1; k < 3; k++)
-			if (keep[k] < keep[i]) {
-				int t = keep[i];
-				keep[i] = keep[k];
-				keep[k] = t;
-			}
+	int keep[SW_LOCK_FILES_MAX + 3];
+	int n = 0;
+	keep[n++] = life;
+	keep[n++] = L->spec->sync_fd;
+	keep[n++] = L->go[0];
+	for (int i = 0; i < nlocks; i++)
+		keep[n++] = locks[i];
+	for (int i = 1; i < n; i++) /* insertion sort: no allocation */
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
 	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
 	/* Before waiting for the parent's ack: a copy of another launch's
 	 * report pipe held here (two threads spawning at once) would keep
 	 * that launch waiting for EOF, and so on in a circle. */
-	close_all_but(keep);
+	close_all_but(keep, n);
 	send_command(L->go[0], cmd);
 	static const int fwd[] = SW_FORWARDED_SIGNALS;
 	sigset_t chld;
@@ -227,6 +264,99 @@ static void __attribute__((noreturn)) reaper(const struct sw_launch *L, pid_t cm
 	}
 }
 
+/* --lock-file: a read lock on each, inside the new root, held by this
+ * process (the jail's PID 1, or the reaper the lock files call for). */
+static int take_locks(const struct sw_launch *L, int *locks)
+{
+	const sw_spec *s = L->spec;
+	int flags = O_RDONLY | O_CLOEXEC;
+	for (size_t i = 0; i < s->nlock_files; i++) {
+		/* With --as-pid-1 the command itself holds them. */
+		int fd = open(s->lock_files[i], s->as_pid_1 ? flags & ~O_CLOEXEC : flags);
+		if (fd < 0)
+			die(L, SW_STEP_LOCK_FILE, (int)i, errno);
+		struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+		if (fcntl(fd, F_SETLK, &fl) < 0)
+			die(L, SW_STEP_LOCK_FILE, (int)i, errno);
+		locks[i] = fd;
+	}
+	return (int)s->nlock_files;
+}
+
+/* --userns, --pidns: join, then make the namespaces the clone did not.
+ * A new or joined PID namespace holds only the children of this process:
+ * it forks the rest of the setup and relays its status. */
+static void join_namespaces(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	if (s->userns_fd >= 0 && setns(s->userns_fd, CLONE_NEWUSER) < 0)
+		die(L, SW_STEP_USERNS, 0, errno);
+	unsigned long rest = L->flags & ~(unsigned long)CLONE_NEWPID;
+	if (rest && unshare((int)rest) < 0)
+		die(L, SW_STEP_USERNS, 3, errno);
+	if (s->pidns_fd >= 0 && setns(s->pidns_fd, CLONE_NEWPID) < 0)
+		die(L, SW_STEP_PIDNS, -1, errno);
+	/* A new PID namespace inside a joined one is made from within it
+	 * (enter_pidns): the kernel nests only under the active one. */
+	if (s->pidns_fd < 0 && (L->flags & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0)
+		die(L, SW_STEP_PIDNS, -1, errno);
+}
+
+/* Forks; the parent relays the child's status and never returns. */
+static void fork_relay(const struct sw_launch *L)
+{
+	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0)
+		die(L, SW_STEP_FORK, -1, errno);
+	if (pid == 0) {
+		/* The relay dies with the launcher or is killed by it: this
+		 * one follows. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+			die(L, SW_STEP_PDEATHSIG, -1, errno);
+		return;
+	}
+	close(L->rep[1]);
+	if (sw_ns_has_reaper(L))
+		close(L->go[0]); /* PID 1 tells the parent the command's pid */
+	/* The launcher signals the jail's top process, this one: it passes
+	 * the SW_FORWARDED_SIGNALS on, as PID 1 does (every signal is still
+	 * blocked here, so a signalfd reports them). */
+	static const int fwd[] = SW_FORWARDED_SIGNALS;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof fwd / sizeof *fwd; i++)
+		sigaddset(&set, fwd[i]);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	int status;
+	pid_t w;
+	for (;;) {
+		while ((w = waitpid(pid, &status, sfd >= 0 ? WNOHANG : 0)) < 0)
+			if (errno != EINTR)
+				_exit(1);
+		if (w == pid)
+			_exit(exit_code(status));
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si && si.ssi_signo != SIGCHLD)
+			kill(pid, (int)si.ssi_signo);
+	}
+}
+
+/* After join_namespaces: the first process of the PID namespace (a new
+ * one nested in a joined one takes two forks). */
+static void enter_pidns(const struct sw_launch *L)
+{
+	const sw_spec *s = L->spec;
+	if (s->pidns_fd < 0 && !(L->flags & CLONE_NEWPID))
+		return;
+	fork_relay(L);
+	if (s->pidns_fd < 0 || !(L->flags & CLONE_NEWPID))
+		return;
+	if (unshare(CLONE_NEWPID) < 0)
+		die(L, SW_STEP_PIDNS, -1, errno);
+	fork_relay(L);
+}
+
 void sw_ns_child(const struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
@@ -236,8 +366,12 @@ void sw_ns_child(const struct sw_launch *L)
 		close(L->life[1]);
 	if (s->die_with_parent && !sw_ns_uses_lifeline(L) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die(L, SW_STEP_PDEATHSIG, -1, errno);
+	if (L->join)
+		join_namespaces(L);
 	int which;
-	int e = L->userns ? sw_ns_child_write_maps(L, &which) : 0;
+	/* --userns-block-fd: a helper writes the maps, once told the pid. */
+	bool helper = s->userns_block_fd != SW_NO_FD;
+	int e = L->userns && !helper ? sw_ns_child_write_maps(L, &which) : 0;
 	if (e)
 		die(L, SW_STEP_IDMAP, which, e);
 	char go;
@@ -245,6 +379,17 @@ void sw_ns_child(const struct sw_launch *L)
 		_exit(1); /* the parent gave up: it reports why */
 	if (!sw_ns_has_reaper(L)) /* else PID 1 tells the parent the command's pid */
 		close(L->go[0]);
+	if (helper) {
+		char b;
+		ssize_t n;
+		while ((n = read(s->userns_block_fd, &b, 1)) < 0 && errno == EINTR)
+			;
+		if (n < 0)
+			die(L, SW_STEP_USERNS, 5, errno);
+		close(s->userns_block_fd);
+	}
+	if (L->join)
+		enter_pidns(L);
 
 	/* The nested user namespace writes its maps after the mounts, through
 	 * the host's /proc: the new root may have none. */
@@ -253,14 +398,22 @@ void sw_ns_child(const struct sw_launch *L)
 		die(L, SW_STEP_IDMAP, 0, errno);
 	struct sw_report rep = { 0 };
 	if (sw_mount_child_build(L->mount, &rep) < 0)
-		die(L, (enum sw_step)rep.step, rep.index, rep.err);
+		die_rep(L, &rep);
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		die(L, SW_STEP_HOSTNAME, -1, errno);
+	int locks[SW_LOCK_FILES_MAX];
+	int nlocks = take_locks(L, locks);
 	/* Last, as it drops every capability over the namespaces made above. */
 	if (L->nested && (e = sw_ns_child_nest(L, proc, &which)) != 0)
-		die(L, SW_STEP_IDMAP, which, e);
+		die(L, which == -2 ? SW_STEP_USERNS : SW_STEP_IDMAP,
+		    which == -2 ? 2 : which, e);
 	if (proc >= 0)
 		close(proc);
+	if (s->userns2_fd >= 0 && setns(s->userns2_fd, CLONE_NEWUSER) < 0)
+		die(L, SW_STEP_USERNS, 1, errno);
+	/* --assert-userns-disabled: a new user namespace must be refused. */
+	if (s->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
+		die(L, SW_STEP_USERNS, 4, EEXIST);
 	/* Before the fork, as bubblewrap: PID 1 leads the new session and the
 	 * command is a member of it, not its leader. */
 	if (s->new_session && setsid() < 0)
@@ -271,7 +424,8 @@ void sw_ns_child(const struct sw_launch *L)
 	int r = sw_env_child_landlock(L->env, &where);
 	if (r < 0)
 		die(L, SW_STEP_LANDLOCK, where, -r);
-	if (!L->pidns || s->as_pid_1)
+	/* A reaper when there is a PID namespace, or lock files to hold. */
+	if (!sw_ns_has_reaper(L))
 		run_command(L);
 	/* The command shares PID 1's memory until it execs (CLONE_VM, on the
 	 * stack the parent prepared) and PID 1 waits for that (CLONE_VFORK):
@@ -288,5 +442,5 @@ void sw_ns_child(const struct sw_launch *L)
 #endif
 	if (cmd < 0)
 		die(L, SW_STEP_FORK, -1, errno);
-	reaper(L, cmd);
+	reaper(L, cmd, locks, nlocks);
 }

@@ -50,10 +50,12 @@ static pid_t clone_raw(unsigned long flags, int *pidfd)
 
 pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd, bool *into_cgroup)
 {
+	/* Joining: namespaces are made by the child, after setns. */
+	unsigned long flags = L->join ? 0 : L->flags;
 	*pidfd = -1;
 	*into_cgroup = false;
 	if (!(L->spec->force & SW_FORCE_CLONE_FALLBACK)) {
-		pid_t pid = clone3_raw(L->flags, cgroup_fd, pidfd);
+		pid_t pid = clone3_raw(flags, cgroup_fd, pidfd);
 		if (pid >= 0) {
 			*into_cgroup = cgroup_fd >= 0;
 			return pid;
@@ -63,7 +65,7 @@ pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd, bool *into_cgr
 		 * the child outside it, and the parent's write to cgroup.procs
 		 * (sw_cgroup_attach) joins it or names the cgroup's fault. */
 		if (cgroup_fd >= 0 && errno != ENOSYS) {
-			pid = clone3_raw(L->flags, -1, pidfd);
+			pid = clone3_raw(flags, -1, pidfd);
 			if (pid >= 0)
 				return pid;
 		}
@@ -72,5 +74,5 @@ pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd, bool *into_cgr
 		if (errno != ENOSYS && errno != EPERM)
 			return -1;
 	}
-	return clone_raw(L->flags, pidfd);
+	return clone_raw(flags, pidfd);
 }

@@ -116,7 +116,8 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 	if (rep->step == SW_STEP_EXEC) {
 		const char *prog = spec->argv && spec->argv[0] ? spec->argv[0] : "";
 		sw_error_set(err, -e, "execvp %s: %s", prog, strerror(e));
-		if (err)
+		/* bubblewrap exits 1, like any setup failure. */
+		if (err && spec->compat != SW_COMPAT_BWRAP)
 			err->status = e == ENOENT ? 127 : 126;
 		return -e;
 	}
@@ -128,7 +129,33 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 	if (rep->step == SW_STEP_CHDIR)
 		return sw_error_set(err, e, "Can't chdir to %s: %s",
 				    spec->chdir ? spec->chdir : "/", strerror(e));
-	if (rep->step >= SW_STEP_MOUNT_PRIVATE && rep->step <= SW_STEP_PIVOT) {
+	if (rep->step == SW_STEP_LOCK_FILE && rep->index >= 0 &&
+	    (size_t)rep->index < spec->nlock_files)
+		return sw_error_set(err, e, "Unable to lock file %s: %s",
+				    spec->lock_files[rep->index], strerror(e));
+	if (rep->step == SW_STEP_USERNS) {
+		static const char *const uw[] = {
+			"Joining specified user namespace failed",
+			"Joining the user namespace of --userns2 failed",
+			"Can't disable user namespaces (max_user_namespaces)",
+			"Can't create the nested user namespace",
+			"creation of new user namespaces was not disabled as requested",
+			"Can't read --userns-block-fd",
+		};
+		int i = rep->index >= 0 && rep->index < 6 ? rep->index : 0;
+		if (i == 4)
+			return sw_error_set(err, EEXIST, "%s", uw[i]);
+		if (i == 0 && e == EINVAL)
+			return sw_error_set(err, e, "Joining the specified user namespace failed, "
+					    "it might not be a descendant of the current user namespace.");
+		return sw_error_set(err, e, "%s: %s", uw[i], strerror(e));
+	}
+	if (rep->step == SW_STEP_PIDNS)
+		return sw_error_set(err, e, "Joining specified pid namespace failed: %s", strerror(e));
+	if (rep->step == SW_STEP_SELINUX)
+		return sw_error_set(err, e, "Can't set the SELinux label: %s", strerror(e));
+	if ((rep->step >= SW_STEP_MOUNT_PRIVATE && rep->step <= SW_STEP_PIVOT) ||
+	    rep->step == SW_STEP_FS_SYMLINK_EXISTS || rep->step == SW_STEP_FS_DATA) {
 		sw_mount_describe(spec, rep, err);
 		return -e;
 	}

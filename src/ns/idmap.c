@@ -28,12 +28,19 @@ static bool has_dev(const sw_spec *s)
  * runs as in a nested namespace, made after the mounts. */
 void sw_ns_prepare_maps(struct sw_launch *L)
 {
-	L->nested = L->userns && has_dev(L->spec) && (L->uid_in != 0 || L->gid_in != 0);
-	unsigned ui = L->nested ? 0 : (unsigned)L->uid_in, gi = L->nested ? 0 : (unsigned)L->gid_in;
+	const sw_spec *s = L->spec;
+	/* A helper writes the maps (--userns-block-fd): no nesting. */
+	bool helper = s->userns_block_fd != SW_NO_FD;
+	bool dev_nest = has_dev(s) && (L->uid_in != 0 || L->gid_in != 0);
+	/* --disable-userns: the limit is set to 1 in the first namespace and
+	 * used up by the nested one, where the command runs (bubblewrap). */
+	L->nested = L->userns && !helper && (dev_nest || s->disable_userns);
+	unsigned ui = dev_nest && L->nested ? 0 : (unsigned)L->uid_in;
+	unsigned gi = dev_nest && L->nested ? 0 : (unsigned)L->gid_in;
 	snprintf(L->uid_map, sizeof L->uid_map, "%u %u 1\n", ui, (unsigned)L->uid_out);
 	snprintf(L->gid_map, sizeof L->gid_map, "%u %u 1\n", gi, (unsigned)L->gid_out);
-	snprintf(L->uid_map2, sizeof L->uid_map2, "%u 0 1\n", (unsigned)L->uid_in);
-	snprintf(L->gid_map2, sizeof L->gid_map2, "%u 0 1\n", (unsigned)L->gid_in);
+	snprintf(L->uid_map2, sizeof L->uid_map2, "%u %u 1\n", (unsigned)L->uid_in, ui);
+	snprintf(L->gid_map2, sizeof L->gid_map2, "%u %u 1\n", (unsigned)L->gid_in, gi);
 }
 
 static const char *const self_files[3] = { "self/setgroups", "self/uid_map", "self/gid_map" };
@@ -87,6 +94,16 @@ int sw_ns_child_nest(const struct sw_launch *L, int proc, int *which)
 {
 	const char *text[3] = { "deny", L->uid_map2, L->gid_map2 };
 	*which = -1;
+	if (L->spec->disable_userns) {
+		int fd = openat(proc, "sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
+		int e = fd < 0 ? errno : write(fd, "1", 1) == 1 ? 0 : errno;
+		if (fd >= 0)
+			close(fd);
+		if (e) {
+			*which = -2;
+			return e;
+		}
+	}
 	if (unshare(CLONE_NEWUSER) < 0)
 		return errno;
 	return write_maps(proc, text, which);

@@ -14,6 +14,7 @@
 #include "spec/spec.h"
 
 #define SW_NS_INFO_MAX 6
+#define SW_LOCK_FILES_MAX 32
 
 /* The signals the jail's PID 1 (and the swrap command) pass on to the
  * command: what a terminal or a supervisor sends to stop, reload or
@@ -39,6 +40,10 @@ struct sw_launch {
 	 * owner; after the mounts a nested one maps uid_in/gid_in to that 0. */
 	bool nested;
 	char uid_map2[32], gid_map2[32];
+	/* --userns or --pidns: the clone makes no namespace; the child joins
+	 * and unshares (see sw_ns_child), then forks the rest when the PID
+	 * namespace changes. */
+	bool join;
 
 	int go[2];  /* parent -> child: ids mapped, cgroup joined, go on */
 	int rep[2]; /* child -> parent: struct sw_report, or EOF at exec */
@@ -56,10 +61,11 @@ struct sw_launch {
 	char *cmd_stack;  /* SW_CMD_STACK bytes: the command's, until exec */
 };
 
-/* Does the jail have a PID 1 of swrap's that forks the command? */
+/* Does the jail have a PID 1 of swrap's that forks the command? (Lock
+ * files call for one too, PID namespace or not: it holds them.) */
 static inline bool sw_ns_has_reaper(const struct sw_launch *L)
 {
-	return L->pidns && !L->spec->as_pid_1;
+	return (L->pidns || L->spec->nlock_files > 0) && !L->spec->as_pid_1;
 }
 
 /* clone.c */

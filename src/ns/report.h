@@ -36,6 +36,12 @@ enum sw_step {
 	SW_STEP_CHDIR,
 	SW_STEP_SECCOMP,
 	SW_STEP_EXEC,
+	SW_STEP_FS_SYMLINK_EXISTS, /* --symlink: another link there; text */
+	SW_STEP_FS_DATA,       /* --file/--bind-data: copying the fd's data */
+	SW_STEP_LOCK_FILE,     /* --lock-file: index into spec->lock_files */
+	SW_STEP_USERNS,        /* joining, disabling, asserting user namespaces */
+	SW_STEP_PIDNS,         /* joining --pidns */
+	SW_STEP_SELINUX,
 	SW_STEP_LANDLOCK,      /* index: spec->fs, or SW_ENV_LL_* */
 	SW_STEP__COUNT
 };
@@ -45,6 +51,7 @@ struct sw_report {
 	int32_t index; /* spec->fs index, or -1 */
 	int32_t err;   /* positive errno */
 	int32_t pad;
+	char text[256]; /* SW_STEP_FS_SYMLINK_EXISTS: the link's target */
 };
 
 #endif

@@ -41,6 +41,22 @@ static unsigned long clone_flags(const sw_spec *s, bool userns)
 	return f;
 }
 
+/* --exec-label, --file-label: bubblewrap refuses them where SELinux is
+ * not enabled; swrap has no SELinux support to apply them, so it refuses
+ * them everywhere, with the reason. */
+static int sw_selinux_check(const sw_spec *s, sw_error *err)
+{
+	const char *opt = s->exec_label ? "--exec-label" : "--file-label";
+	const char *label = s->exec_label ? s->exec_label : s->file_label;
+	if (!label)
+		return 0;
+	if (access("/sys/fs/selinux/enforce", F_OK) < 0)
+		return sw_error_set(err, ENOTSUP, "%s %s: SELinux is not enabled "
+				    "on this machine", opt, label);
+	return sw_error_set(err, ENOTSUP, "%s %s: swrap can't apply SELinux "
+			    "labels (built without SELinux support)", opt, label);
+}
+
 static void ids(struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
@@ -92,6 +108,17 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	L->userns = sw_spec_wants_userns(s, geteuid());
 	L->pidns = (s->ns & SW_NS_PID) != 0;
 	L->flags = clone_flags(s, L->userns);
+	L->join = s->userns_fd != SW_NO_FD || s->pidns_fd != SW_NO_FD;
+	if (s->disable_userns && !L->userns)
+		return sw_error_set(err, EINVAL, "--disable-userns requires --unshare-user");
+	if (s->userns_block_fd != SW_NO_FD && !L->userns)
+		return sw_error_set(err, EINVAL, "--userns-block-fd requires --unshare-user");
+	if (s->nlock_files > SW_LOCK_FILES_MAX)
+		return sw_error_set(err, E2BIG, "--lock-file: at most %d lock files",
+				    SW_LOCK_FILES_MAX);
+	int sr = sw_selinux_check(s, err);
+	if (sr < 0)
+		return sr;
 	ids(L);
 	sw_ns_prepare_maps(L);
 	int r = sw_mount_plan_new(s, &L->mount, err);
@@ -108,7 +135,8 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
 	if (r == 0 && s->nfdmap && (r = clear_of_maps(s, L->rep, err)) == 0)
 		r = clear_of_maps(s, L->go, err);
-	if (r == 0 && L->pidns && !s->as_pid_1 && !(L->cmd_stack = malloc(SW_CMD_STACK)))
+	/* A reaper when there is a PID namespace, or lock files to hold. */
+	if (r == 0 && sw_ns_has_reaper(L) && !(L->cmd_stack = malloc(SW_CMD_STACK)))
 		r = sw_error_set(err, ENOMEM, "out of memory");
 	if (r == 0)
 		L->cwd = get_current_dir_name();

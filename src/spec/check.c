@@ -164,6 +164,11 @@ const char *sw_fs_kind_option(enum sw_fs_kind kind)
 		[SW_FS_TMPFS] = "--tmpfs",       [SW_FS_MQUEUE] = "--mqueue",
 		[SW_FS_DIR] = "--dir",           [SW_FS_SYMLINK] = "--symlink",
 		[SW_FS_CHMOD] = "--chmod",
+		[SW_FS_BIND_FD] = "--bind-fd", [SW_FS_RO_BIND_FD] = "--ro-bind-fd",
+		[SW_FS_FILE] = "--file",         [SW_FS_BIND_DATA] = "--bind-data",
+		[SW_FS_RO_BIND_DATA] = "--ro-bind-data",
+		[SW_FS_OVERLAY] = "--overlay",   [SW_FS_TMP_OVERLAY] = "--tmp-overlay",
+		[SW_FS_RO_OVERLAY] = "--ro-overlay",
 	};
 	if ((unsigned)kind >= sizeof names / sizeof *names)
 		return NULL;

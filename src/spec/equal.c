@@ -9,11 +9,23 @@ static bool str_eq(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+static bool strv_eq(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!str_eq(a[i], b[i]))
+			return false;
+	return true;
+}
+
 static bool fsop_eq(const struct sw_fsop *a, const struct sw_fsop *b)
 {
 	return a->kind == b->kind && a->flags == b->flags &&
 	       str_eq(a->src, b->src) && str_eq(a->dest, b->dest) &&
-	       a->mode == b->mode && a->size == b->size;
+	       a->mode == b->mode && a->size == b->size && a->fd == b->fd &&
+	       str_eq(a->work, b->work) &&
+	       strv_eq(a->lowers, a->nlowers, b->lowers, b->nlowers);
 }
 
 static bool envop_eq(const struct sw_envop *a, const struct sw_envop *b)
@@ -52,6 +64,9 @@ static bool lists_eq(const sw_spec *a, const sw_spec *b)
 		    r.soft != a->rlimits[i].soft || r.hard != a->rlimits[i].hard)
 			return false;
 	}
+	if (!strv_eq(a->lock_files, a->nlock_files, b->lock_files,
+		     b->nlock_files))
+		return false;
 	return ints_eq(a->add_seccomp_fds, a->nadd_seccomp, b->add_seccomp_fds,
 		       b->nadd_seccomp) &&
 	       ints_eq(a->keep_fds, a->nkeep, b->keep_fds, b->nkeep) &&
@@ -80,7 +95,13 @@ static bool scalars_eq(const sw_spec *a, const sw_spec *b)
 	       str_eq(a->cgroup_parent, b->cgroup_parent) &&
 	       a->cgroup_optional == b->cgroup_optional &&
 	       memcmp(&a->limits, &b->limits, sizeof a->limits) == 0 &&
-	       a->force == b->force;
+	       a->force == b->force && a->userns_fd == b->userns_fd &&
+	       a->userns2_fd == b->userns2_fd && a->pidns_fd == b->pidns_fd &&
+	       a->userns_block_fd == b->userns_block_fd &&
+	       a->disable_userns == b->disable_userns &&
+	       a->assert_userns_disabled == b->assert_userns_disabled &&
+	       str_eq(a->exec_label, b->exec_label) &&
+	       str_eq(a->file_label, b->file_label) && a->compat == b->compat;
 }
 
 bool sw_spec_equal(const sw_spec *a, const sw_spec *b)
@@ -94,6 +115,9 @@ bool sw_spec_equal(const sw_spec *a, const sw_spec *b)
 
 bool sw_spec_wants_userns(const sw_spec *spec, uid_t caller_euid)
 {
+	/* Joining a user namespace (--userns) replaces making one. */
+	if (spec->userns_fd != SW_NO_FD)
+		return false;
 	return (spec->ns & (SW_NS_USER | SW_NS_USER_TRY)) || caller_euid != 0;
 }
 

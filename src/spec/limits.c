@@ -83,6 +83,10 @@ int sw_spec_fd(sw_spec *s, enum sw_fd_role role, int fd, sw_error *err)
 	case SW_FD_JSON_STATUS: s->json_status_fd = fd; break;
 	case SW_FD_BLOCK: s->block_fd = fd; break;
 	case SW_FD_SYNC: s->sync_fd = fd; break;
+	case SW_FD_USERNS: s->userns_fd = fd; break;
+	case SW_FD_USERNS2: s->userns2_fd = fd; break;
+	case SW_FD_PIDNS: s->pidns_fd = fd; break;
+	case SW_FD_USERNS_BLOCK: s->userns_block_fd = fd; break;
 	default:
 		return sw_error_set(err, EINVAL, "unknown fd role %d", role);
 	}

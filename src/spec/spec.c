@@ -54,6 +54,8 @@ sw_spec *sw_spec_new(void)
 	s->seccomp_fd = SW_NO_FD;
 	s->info_fd = s->json_status_fd = SW_NO_FD;
 	s->block_fd = s->sync_fd = SW_NO_FD;
+	s->userns_fd = s->userns2_fd = s->pidns_fd = SW_NO_FD;
+	s->userns_block_fd = SW_NO_FD;
 	s->netns_fd = SW_NO_FD;
 	return s;
 }
@@ -74,7 +76,16 @@ void sw_spec_free(sw_spec *s)
 	for (size_t i = 0; i < s->nfs; i++) {
 		free(s->fs[i].src);
 		free(s->fs[i].dest);
+		free(s->fs[i].work);
+		for (size_t j = 0; j < s->fs[i].nlowers; j++)
+			free(s->fs[i].lowers[j]);
+		free(s->fs[i].lowers);
 	}
+	for (size_t i = 0; i < s->nlock_files; i++)
+		free(s->lock_files[i]);
+	free(s->lock_files);
+	free(s->exec_label);
+	free(s->file_label);
 	for (size_t i = 0; i < s->nenv; i++) {
 		free(s->env[i].name);
 		free(s->env[i].value);
@@ -128,6 +139,11 @@ static int add_fsop(sw_spec *s, const struct sw_fsop *tmpl, sw_error *err)
 	*op = *tmpl;
 	op->src = src;
 	op->dest = dest;
+	op->lowers = NULL;
+	op->nlowers = 0;
+	op->work = NULL;
+	if (!sw_fs_kind_has_fd(op->kind))
+		op->fd = SW_NO_FD;
 	return 0;
 }
 
@@ -226,6 +242,142 @@ int sw_spec_chmod(sw_spec *s, const char *path, int mode, sw_error *err)
 	struct sw_fsop op = { .kind = SW_FS_CHMOD, .dest = (char *)path,
 			      .mode = (mode_t)mode };
 	return add_fsop(s, &op, err);
+}
+
+int sw_spec_bind_fd(sw_spec *s, enum sw_fs_kind kind, int fd,
+		    const char *dest, sw_error *err)
+{
+	if (kind != SW_FS_BIND_FD && kind != SW_FS_RO_BIND_FD)
+		return sw_error_set(err, EINVAL, "not a bind-fd kind: %d", kind);
+	if (fd < 0)
+		return sw_error_set(err, EBADF, "invalid fd %d", fd);
+	int r = sw_spec_check_dest(dest, "destination", err);
+	if (r < 0)
+		return r;
+	struct sw_fsop op = { .kind = kind, .fd = fd, .dest = (char *)dest };
+	return add_fsop(s, &op, err);
+}
+
+int sw_spec_data(sw_spec *s, enum sw_fs_kind kind, int fd, const char *dest,
+		 int mode, sw_error *err)
+{
+	if (kind != SW_FS_FILE && kind != SW_FS_BIND_DATA &&
+	    kind != SW_FS_RO_BIND_DATA)
+		return sw_error_set(err, EINVAL, "not a data kind: %d", kind);
+	if (fd < 0)
+		return sw_error_set(err, EBADF, "invalid fd %d", fd);
+	if (mode == SW_MODE_DEFAULT)
+		mode = kind == SW_FS_FILE ? 0666 : 0600;
+	int r = sw_spec_check_dest(dest, "destination", err);
+	if (r == 0)
+		r = check_mode(mode, err);
+	if (r < 0)
+		return r;
+	struct sw_fsop op = { .kind = kind, .fd = fd, .dest = (char *)dest,
+			      .mode = (mode_t)mode };
+	return add_fsop(s, &op, err);
+}
+
+static char **copy_strv(const char *const *v, size_t n)
+{
+	char **c = calloc(n + 1, sizeof *c);
+	for (size_t i = 0; c && i < n; i++) {
+		if (!(c[i] = strdup(v[i]))) {
+			while (i--)
+				free(c[i]);
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+int sw_spec_overlay(sw_spec *s, enum sw_fs_kind kind,
+		    const char *const *lowers, size_t nlowers,
+		    const char *upper, const char *work, const char *dest,
+		    sw_error *err)
+{
+	const char *opt = kind == SW_FS_OVERLAY ? "--overlay" :
+		kind == SW_FS_TMP_OVERLAY ? "--tmp-overlay" : "--ro-overlay";
+	if (kind != SW_FS_OVERLAY && kind != SW_FS_TMP_OVERLAY &&
+	    kind != SW_FS_RO_OVERLAY)
+		return sw_error_set(err, EINVAL, "not an overlay kind: %d", kind);
+	if (kind == SW_FS_RO_OVERLAY && nlowers < 2)
+		return sw_error_set(err, EINVAL, "%s requires at least two "
+				    "--overlay-src", opt);
+	if (nlowers < 1)
+		return sw_error_set(err, EINVAL, "%s requires at least one "
+				    "--overlay-src", opt);
+	for (size_t i = 0; i < nlowers; i++)
+		if (!lowers[i] || !*lowers[i])
+			return sw_error_set(err, EINVAL, "empty --overlay-src");
+	if (kind == SW_FS_OVERLAY && (!upper || !*upper || !work || !*work))
+		return sw_error_set(err, EINVAL, "--overlay needs RWSRC and "
+				    "WORKDIR");
+	int r = sw_spec_check_dest(dest, "destination", err);
+	if (r < 0)
+		return r;
+	char **lw = copy_strv(lowers, nlowers);
+	char *wk = kind == SW_FS_OVERLAY ? strdup(work) : NULL;
+	struct sw_fsop op = { .kind = kind, .dest = (char *)dest,
+			      .src = kind == SW_FS_OVERLAY ? (char *)upper : NULL };
+	r = lw && (kind != SW_FS_OVERLAY || wk) ? add_fsop(s, &op, err) : oom(err);
+	if (r < 0) {
+		for (size_t i = 0; lw && i < nlowers; i++)
+			free(lw[i]);
+		free(lw);
+		free(wk);
+		return r;
+	}
+	s->fs[s->nfs - 1].lowers = lw;
+	s->fs[s->nfs - 1].nlowers = nlowers;
+	s->fs[s->nfs - 1].work = wk;
+	return 0;
+}
+
+int sw_spec_lock_file(sw_spec *s, const char *dest, sw_error *err)
+{
+	int r = sw_spec_check_dest(dest, "path", err);
+	if (r < 0)
+		return r;
+	char *c = strdup(dest);
+	char **v = c ? sw_spec_grow(s->lock_files, s->nlock_files, sizeof *v) : NULL;
+	if (!v) {
+		free(c);
+		return oom(err);
+	}
+	v[s->nlock_files++] = c;
+	s->lock_files = v;
+	return 0;
+}
+
+void sw_spec_disable_userns(sw_spec *s, bool on)
+{
+	s->disable_userns = on;
+}
+
+void sw_spec_assert_userns_disabled(sw_spec *s, bool on)
+{
+	s->assert_userns_disabled = on;
+}
+
+int sw_spec_selinux_label(sw_spec *s, bool exec, const char *label,
+			  sw_error *err)
+{
+	if (!label || !*label)
+		return sw_error_set(err, EINVAL, "empty label");
+	char *c = strdup(label);
+	if (!c)
+		return oom(err);
+	char **slot = exec ? &s->exec_label : &s->file_label;
+	free(*slot);
+	*slot = c;
+	return 0;
+}
+
+void sw_spec_compat(sw_spec *s, enum sw_compat compat)
+{
+	s->compat = compat;
 }
 
 /* ---- the environment -------------------------------------------------- */

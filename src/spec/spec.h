@@ -27,6 +27,10 @@ struct sw_fsop {
 	char *dest;     /* destination inside the jail; chmod's path */
 	mode_t mode;    /* tmpfs, dir, chmod (0755 when not given) */
 	uint64_t size;  /* tmpfs size in bytes, 0 = kernel default */
+	int fd;         /* bind-fd, file, data: the fd; SW_NO_FD otherwise */
+	char **lowers;  /* overlays: the --overlay-src paths, lowest first */
+	size_t nlowers;
+	char *work;     /* --overlay's WORKDIR (src is its RWSRC) */
 };
 
 enum sw_envop_kind { SW_ENV_SET, SW_ENV_UNSET, SW_ENV_CLEAR };
@@ -92,6 +96,12 @@ struct sw_spec {
 	int info_fd, json_status_fd, block_fd, sync_fd; /* SW_NO_FD */
 	int *keep_fds;
 	size_t nkeep;
+	int userns_fd, userns2_fd, pidns_fd, userns_block_fd; /* SW_NO_FD */
+	bool disable_userns, assert_userns_disabled;
+	char **lock_files;
+	size_t nlock_files;
+	char *exec_label, *file_label;
+	enum sw_compat compat;
 	/* --fd-map SRC:DST, in order; each DST once (SW_FD_MAP_MAX at most) */
 	int *fdmap_src, *fdmap_dst;
 	size_t nfdmap;
@@ -112,6 +122,18 @@ struct sw_spec {
 
 	unsigned force; /* SW_FORCE_* */
 };
+
+/* Does an operation of this kind take an fd (bind-fd, file, data)? */
+static inline bool sw_fs_kind_has_fd(enum sw_fs_kind k)
+{
+	return k == SW_FS_BIND_FD || k == SW_FS_RO_BIND_FD || k == SW_FS_FILE ||
+	       k == SW_FS_BIND_DATA || k == SW_FS_RO_BIND_DATA;
+}
+static inline bool sw_fs_kind_is_overlay(enum sw_fs_kind k)
+{
+	return k == SW_FS_OVERLAY || k == SW_FS_TMP_OVERLAY ||
+	       k == SW_FS_RO_OVERLAY;
+}
 
 /* The command-line option of a filesystem step ("--ro-bind"), or NULL. */
 const char *sw_fs_kind_option(enum sw_fs_kind kind);

@@ -31,9 +31,20 @@ static int check_fsop(const struct sw_fsop *op, sw_error *err)
 		return sw_error_set(err, EINVAL, "unknown filesystem operation %d",
 				    op->kind);
 	bool has_src = op->kind == SW_FS_BIND || op->kind == SW_FS_RO_BIND ||
-		       op->kind == SW_FS_DEV_BIND || op->kind == SW_FS_SYMLINK;
+		       op->kind == SW_FS_DEV_BIND || op->kind == SW_FS_SYMLINK ||
+		       op->kind == SW_FS_OVERLAY;
 	if (has_src && (!op->src || !*op->src))
 		return sw_error_set(err, EINVAL, "%s: empty source", opt);
+	if (sw_fs_kind_has_fd(op->kind) && op->fd < 0)
+		return sw_error_set(err, EBADF, "%s %s: invalid fd %d", opt,
+				    op->dest, op->fd);
+	if (op->kind == SW_FS_OVERLAY && (!op->work || !*op->work))
+		return sw_error_set(err, EINVAL, "%s: empty WORKDIR", opt);
+	if (sw_fs_kind_is_overlay(op->kind) &&
+	    op->nlowers < (op->kind == SW_FS_RO_OVERLAY ? 2u : 1u))
+		return sw_error_set(err, EINVAL, "%s requires at least %s "
+				    "--overlay-src", opt,
+				    op->kind == SW_FS_RO_OVERLAY ? "two" : "one");
 	if (op->mode > 07777)
 		return sw_error_set(err, EINVAL, "%s %s: mode %o is not <= 07777",
 				    opt, op->dest, (unsigned)op->mode);
@@ -91,6 +102,29 @@ static int check_namespaces(const sw_spec *s, sw_error *err)
 	if (s->as_pid_1 && !(s->ns & SW_NS_PID))
 		return sw_error_set(err, EINVAL, "--as-pid-1 needs "
 				    "--unshare-pid (or --unshare-all)");
+	/* bubblewrap's rules for the namespace options. */
+	if (s->userns_fd != SW_NO_FD && (s->ns & SW_NS_USER))
+		return sw_error_set(err, EINVAL, "--userns is not compatible "
+				    "with --unshare-user");
+	if (s->userns2_fd != SW_NO_FD && !(s->ns & SW_NS_USER) &&
+	    s->userns_fd == SW_NO_FD)
+		return sw_error_set(err, EINVAL, "--userns2 requires "
+				    "--unshare-user or --userns");
+	if (s->userns2_fd != SW_NO_FD && s->userns_fd != SW_NO_FD)
+		return sw_error_set(err, EINVAL, "--userns2 is not compatible "
+				    "with --userns");
+	if (s->disable_userns && s->userns_fd != SW_NO_FD)
+		return sw_error_set(err, EINVAL, "--disable-userns is not "
+				    "compatible with --userns");
+	if (s->disable_userns && s->userns2_fd != SW_NO_FD)
+		return sw_error_set(err, EINVAL, "--disable-userns is not "
+				    "compatible with --userns2");
+	if (s->userns_block_fd != SW_NO_FD && s->info_fd == SW_NO_FD)
+		return sw_error_set(err, EINVAL, "--userns-block-fd requires "
+				    "--info-fd");
+	if (s->userns_block_fd != SW_NO_FD && s->disable_userns)
+		return sw_error_set(err, EINVAL, "--userns-block-fd is not "
+				    "compatible with --disable-userns");
 	return 0;
 }
 
@@ -105,6 +139,10 @@ static int check_fds(const sw_spec *s, sw_error *err)
 		{ "--json-status-fd", s->json_status_fd },
 		{ "--block-fd", s->block_fd },
 		{ "--sync-fd", s->sync_fd },
+		{ "--userns", s->userns_fd },
+		{ "--userns2", s->userns2_fd },
+		{ "--pidns", s->pidns_fd },
+		{ "--userns-block-fd", s->userns_block_fd },
 	};
 	for (size_t i = 0; i < sizeof one / sizeof *one; i++)
 		if (one[i].fd < SW_NO_FD)

@@ -132,6 +132,80 @@ static void test_every_file(void **state)
 	assert_file("lib/pkgconfig/swrap.pc", S_IFREG, 0644);
 	assert_file("share/man/man1/swrap.1", S_IFREG, 0644);
 	assert_file("share/man/man3/libswrap.3", S_IFREG, 0644);
+	/* No bwrap link unless asked for. */
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/bin/bwrap", usr);
+	assert_int_equal(lstat(path, &st), -1);
+}
+
+/* INSTALL_BWRAP_LINK=1: bin/bwrap -> swrap, which then runs as bwrap;
+ * an existing bwrap is never replaced. */
+static void test_bwrap_link(void **state)
+{
+	(void)state;
+	char dir[64], path[PATH_MAX + 64], got[PATH_MAX];
+	snprintf(dir, sizeof dir, "/tmp/swinstall-link.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	const char *make = "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s "
+			   "--no-print-directory SW_INNER=1";
+	int rc = sh("%s %s _install PREFIX=/usr INSTALL_BWRAP_LINK=1 "
+		    "DESTDIR='%s/a' >/dev/null", make, make_vars, dir);
+	assert_int_equal(rc, 0);
+	snprintf(path, sizeof path, "%s/a/usr/bin/bwrap", dir);
+	ssize_t n = readlink(path, got, sizeof got - 1);
+	assert_true(n > 0);
+	got[n] = 0;
+	assert_string_equal(got, "swrap");
+	/* Invoked through it, swrap is bwrap: help and messages say so. */
+	snprintf(path, sizeof path, "'%s/a/usr/bin/bwrap' --help | head -1", dir);
+	char *out = sh_out(&rc, path);
+	assert_int_equal(rc, 0);
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof want, "usage: %s/a/usr/bin/bwrap [OPTIONS...] [--] "
+		 "COMMAND [ARGS...]\n", dir);
+	assert_string_equal(out, want);
+	free(out);
+	snprintf(path, sizeof path, "'%s/a/usr/bin/bwrap' --frob 2>&1", dir);
+	out = sh_out(&rc, path);
+	assert_int_equal(rc, 1);
+	assert_string_equal(out, "bwrap: unknown option --frob\n");
+	free(out);
+	/* An existing bwrap (a file, or a link elsewhere) stays. */
+	const char *kinds[] = { "file", "link" };
+	for (int k = 0; k < 2; k++) {
+		rc = sh("mkdir -p '%s/%s/usr/bin'", dir, kinds[k]);
+		assert_int_equal(rc, 0);
+		snprintf(path, sizeof path, "%s/%s/usr/bin/bwrap", dir, kinds[k]);
+		if (k == 0)
+			sw_write_file(path, "#!/bin/sh\n", 0755);
+		else
+			assert_int_equal(symlink("/usr/bin/bwrap", path), 0);
+		rc = sh("%s %s _install PREFIX=/usr INSTALL_BWRAP_LINK=1 "
+			"DESTDIR='%s/%s' >/dev/null", make, make_vars, dir, kinds[k]);
+		assert_int_equal(rc, 0);
+		struct stat st;
+		assert_int_equal(lstat(path, &st), 0);
+		if (k == 0) {
+			assert_true(S_ISREG(st.st_mode));
+		} else {
+			n = readlink(path, got, sizeof got - 1);
+			assert_true(n > 0);
+			got[n] = 0;
+			assert_string_equal(got, "/usr/bin/bwrap");
+		}
+	}
+	/* uninstall removes only its own link. */
+	rc = sh("%s %s _uninstall PREFIX=/usr DESTDIR='%s/link' >/dev/null && "
+		"%s %s _uninstall PREFIX=/usr DESTDIR='%s/a' >/dev/null", make,
+		make_vars, dir, make, make_vars, dir);
+	assert_int_equal(rc, 0);
+	struct stat st;
+	snprintf(path, sizeof path, "%s/link/usr/bin/bwrap", dir);
+	assert_int_equal(lstat(path, &st), 0);
+	snprintf(path, sizeof path, "%s/a/usr/bin/bwrap", dir);
+	assert_int_equal(lstat(path, &st), -1);
+	sw_rmtree(dir);
 }
 
 static void test_soname(void **state)
@@ -265,6 +339,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_file),
 		cmocka_unit_test(test_soname),
+		cmocka_unit_test(test_bwrap_link),
 		cmocka_unit_test(test_installed_swrap_runs),
 		cmocka_unit_test(test_pc_file),
 		cmocka_unit_test(test_example_shared),

@@ -65,6 +65,7 @@ struct rule {
 	regex_t *only;     /* NULL, or the cases ("root: LINE", "user: LINE")
 			    * the rule is for */
 	regex_t *except;   /* NULL, or the cases it is not for */
+	bool swrap_only;   /* a difference of swrap's own personality only */
 };
 
 static const char *bwrap_path = "/usr/bin/bwrap";
@@ -74,6 +75,9 @@ static const char *tmp_name;    /* its last component */
 static char host_ns[512];
 static char parity_dir[2048] = "tests/parity";
 static bool bwrap_ok[2];
+/* swrap run as "bwrap" (the personality): a link named bwrap to it, in a
+ * root-owned 0755 directory the test uid can reach. */
+static char as_bwrap_dir[64], as_bwrap[128];
 static struct rule rules[64];
 static int nrules;
 
@@ -348,8 +352,9 @@ static bool rule_for(const struct rule *r, const struct pcase *c)
 	       (!r->except || regexec(r->except, key, 0, NULL, 0) != 0);
 }
 
-/* Applies the allowed list: each line dropped, replaced or kept. */
-static char *apply_rules(const char *text, const struct pcase *c)
+/* Applies the allowed list: each line dropped, replaced or kept. In the
+ * bwrap personality only the security fixes apply (personality false). */
+static char *apply_rules_as(const char *text, const struct pcase *c, bool personality)
 {
 	struct out o = { 0 };
 	append(&o, "", 0);
@@ -359,7 +364,8 @@ static char *apply_rules(const char *text, const struct pcase *c)
 		char *line = strndup(p, len);
 		const char *keep = line;
 		for (int i = 0; i < nrules && keep; i++)
-			if (rule_for(&rules[i], c) && regexec(&rules[i].re, line, 0, NULL, 0) == 0)
+			if ((!personality || !rules[i].swrap_only) && rule_for(&rules[i], c) &&
+			    regexec(&rules[i].re, line, 0, NULL, 0) == 0)
 				keep = rules[i].replace;
 		if (keep) {
 			append(&o, keep, strlen(keep));
@@ -415,7 +421,8 @@ static void print_line(const struct pcase *c, char **argv)
 static bool same_after_rules(const struct pcase *c, char **argv, const char *b,
 			     const char *s, const char *what)
 {
-	char *fb = apply_rules(b, c), *fs = apply_rules(s, c);
+	bool personality = strstr(what, "as bwrap") != NULL;
+	char *fb = apply_rules_as(b, c, personality), *fs = apply_rules_as(s, c, personality);
 	bool same = strcmp(fb, fs) == 0;
 	if (!same) {
 		print_line(c, argv);
@@ -438,9 +445,12 @@ static void test_case(void **state)
 	char **sargv = case_argv(c, sw_swrap());
 	char *b = report(bargv, c->as, NULL), *b2 = report(bargv, c->as, NULL);
 	char *s = report(sargv, c->as, NULL), *sf = report(sargv, c->as, FORCE);
+	char **pargv = case_argv(c, as_bwrap);
+	char *sp = report(pargv, c->as, NULL);
 	keep_report(c, "bwrap", b);
 	keep_report(c, "swrap", s);
 	keep_report(c, "swrap-fallback", sf);
+	keep_report(c, "swrap-as-bwrap", sp);
 	bool stable = strcmp(b, b2) == 0;
 	if (!stable) {
 		print_line(c, bargv);
@@ -449,6 +459,10 @@ static void test_case(void **state)
 	}
 	bool same = stable && same_after_rules(c, bargv, b, s, "swrap");
 	bool same_f = stable && same_after_rules(c, bargv, b, sf, "swrap (" FORCE ")");
+	/* The personality: only the security fixes may differ. */
+	bool same_p = stable && same_after_rules(c, bargv, b, sp, "swrap as bwrap");
+	free(sp);
+	free_argv(pargv);
 	free(b);
 	free(b2);
 	free(s);
@@ -457,7 +471,7 @@ static void test_case(void **state)
 	free_argv(sargv);
 	if (!stable)
 		fail_msg("probe not deterministic");
-	if (!same || !same_f)
+	if (!same || !same_f || !same_p)
 		fail_msg("bwrap and swrap differ (diff above)");
 }
 
@@ -526,7 +540,7 @@ static void read_allowed(void)
 {
 	FILE *f = open_data("allowed");
 	char line[1024];
-	bool have_reason = false;
+	bool have_reason = false, swrap_only = false;
 	regex_t *only = NULL, *except = NULL;
 	for (int no = 1; fgets(line, sizeof line, f); no++) {
 		chomp(line);
@@ -534,7 +548,12 @@ static void read_allowed(void)
 			continue;
 		if (!strncmp(line, "reason:", 7)) {
 			have_reason = true;
+			swrap_only = false;
 			only = except = NULL;
+			continue;
+		}
+		if (!strcmp(line, "personality swrap") && have_reason) {
+			swrap_only = true;
 			continue;
 		}
 		if (!strncmp(line, "only ", 5) && have_reason) {
@@ -560,6 +579,7 @@ static void read_allowed(void)
 		r->replace = map ? xstrdup(arrow + 4) : NULL;
 		r->only = only;
 		r->except = except;
+		r->swrap_only = swrap_only;
 	}
 	fclose(f);
 }
@@ -733,6 +753,17 @@ int main(void)
 	}
 	read_host_ns();
 	read_allowed();
+	snprintf(as_bwrap_dir, sizeof as_bwrap_dir, "/tmp/swparity-as-bwrap.XXXXXX");
+	if (!mkdtemp(as_bwrap_dir) || chmod(as_bwrap_dir, 0755) < 0) {
+		fprintf(stderr, "parity: %s: %s\n", as_bwrap_dir, strerror(errno));
+		return 1;
+	}
+	snprintf(as_bwrap, sizeof as_bwrap, "%s/bwrap", as_bwrap_dir);
+	char sw_real[PATH_MAX];
+	if (!realpath(sw_swrap(), sw_real) || symlink(sw_real, as_bwrap) < 0) {
+		fprintf(stderr, "parity: %s: %s\n", as_bwrap, strerror(errno));
+		return 1;
+	}
 	int n;
 	struct pcase *cases = read_cases(&n);
 	make_tree();
@@ -745,5 +776,7 @@ int main(void)
 	}
 	int r = _cmocka_run_group_tests("parity", tests, n, NULL, NULL);
 	remove_tree();
+	unlink(as_bwrap);
+	rmdir(as_bwrap_dir);
 	return r;
 }

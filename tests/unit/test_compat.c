@@ -289,6 +289,37 @@ static const struct {
 	{ "--keep-fd 5 --keep-fd 3 sh", "bwrap -- sh", "--keep-fd 5|--keep-fd 3" },
 	{ "--seccomp-profile default sh", "bwrap -- sh",
 	  "--seccomp-profile default" },
+	/* bubblewrap 0.11's options (issue #13) */
+	{ "--bind-fd 5 /a --ro-bind-fd 6 /b sh",
+	  "bwrap --bind-fd 5 /a --ro-bind-fd 6 /b -- sh", "" },
+	{ "--file 3 /etc/passwd --bind-data 4 /d --ro-bind-data 5 /r sh",
+	  "bwrap --file 3 /etc/passwd --bind-data 4 /d --ro-bind-data 5 /r -- sh",
+	  "" },
+	{ "--perms 0640 --file 3 /f --perms 600 --bind-data 4 /d sh",
+	  "bwrap --perms 0640 --file 3 /f --bind-data 4 /d -- sh", "" },
+	{ "--perms 0444 --ro-bind-data 5 /r --perms 0666 --file 3 /f sh",
+	  "bwrap --perms 0444 --ro-bind-data 5 /r --file 3 /f -- sh", "" },
+	{ "--lock-file /run/a --lock-file /run/b sh",
+	  "bwrap --lock-file /run/a --lock-file /run/b -- sh", "" },
+	{ "--unshare-user --disable-userns --assert-userns-disabled sh",
+	  "bwrap --unshare-user --disable-userns --assert-userns-disabled -- sh",
+	  "" },
+	{ "--userns 7 --pidns 8 sh", "bwrap --userns 7 --pidns 8 -- sh", "" },
+	{ "--unshare-user --userns2 9 sh",
+	  "bwrap --unshare-user --userns2 9 -- sh", "" },
+	{ "--unshare-user --info-fd 3 --userns-block-fd 4 sh",
+	  "bwrap --unshare-user --info-fd 3 --userns-block-fd 4 -- sh", "" },
+	{ "--overlay-src /l1 --overlay-src /l2 --overlay /up /wk /o sh",
+	  "bwrap --overlay-src /l1 --overlay-src /l2 --overlay /up /wk /o -- sh",
+	  "" },
+	{ "--overlay-src rel --tmp-overlay /t --overlay-src /a --overlay-src /b "
+	  "--ro-overlay /r sh",
+	  "bwrap --overlay-src rel --tmp-overlay /t --overlay-src /a "
+	  "--overlay-src /b --ro-overlay /r -- sh", "" },
+	{ "--exec-label system_u:x --file-label system_u:y sh",
+	  "bwrap --exec-label system_u:x --file-label system_u:y -- sh", "" },
+	{ "--level-prefix --chdir / sh", "bwrap --chdir / -- sh", "" },
+	{ "--compat=bwrap sh", "bwrap -- sh", "--compat=bwrap" },
 	{ "--detach --unshare-pid sh", "bwrap --unshare-pid -- sh", "--detach" },
 	{ "--landlock --ro-bind / / sh", "bwrap --ro-bind / / -- sh",
 	  "--landlock" },
@@ -403,8 +434,8 @@ static void test_perms_and_size_rules(void **state)
 	parse_fails("--size 4096 --dir /d sh",
 		    "--size 4096 must be followed by --tmpfs, not --dir");
 	parse_fails("--perms 0700 --bind /a /b sh",
-		    "--perms 0700 must be followed by --dir or --tmpfs, not "
-		    "--bind");
+		    "--perms 0700 must be followed by --dir, --tmpfs, --file, "
+		    "--bind-data or --ro-bind-data, not --bind");
 	parse_fails("--perms 0700 -- sh", "--perms 0700 must be followed");
 	parse_fails("--perms 0700 --chmod 0700 /x sh", "not --chmod");
 	parse_fails("--perms 8 --dir /d sh", "\"8\" is not an octal mode");
@@ -415,6 +446,68 @@ static void test_perms_and_size_rules(void **state)
 	parse_fails("--size 9223372036854775808 --tmpfs /t sh", "over the limit");
 	parse_fails("--size 16777216T --tmpfs /t sh", "over the limit");
 	parse_fails("--size 12Q --tmpfs /t sh", "\"12Q\"");
+}
+
+/* Each option of issue #13 refuses bad input, naming it. */
+static void test_new_options_bad_input(void **state)
+{
+	(void)state;
+	parse_fails("--bind-fd x /a sh", "--bind-fd");
+	parse_fails("--bind-fd 3 rel sh", "rel");
+	parse_fails("--ro-bind-fd -1 /a sh", "--ro-bind-fd");
+	parse_fails("--ro-bind-fd 3", "--ro-bind-fd takes 2 arguments");
+	parse_fails("--file 3x /f sh", "--file");
+	parse_fails("--file 3 '' sh", "--file");
+	parse_fails("--bind-data 3 rel sh", "--bind-data");
+	parse_fails("--bind-data q /d sh", "--bind-data");
+	parse_fails("--ro-bind-data 3", "--ro-bind-data takes 2 arguments");
+	parse_fails("--ro-bind-data '' /d sh", "--ro-bind-data");
+	parse_fails("--perms 0640 --lock-file /l sh", "not --lock-file");
+	parse_fails("--lock-file rel sh", "--lock-file");
+	parse_fails("--lock-file '' sh", "--lock-file");
+	parse_fails("--userns x sh", "--userns");
+	parse_fails("--userns2 -3 sh", "--userns2");
+	parse_fails("--pidns '' sh", "--pidns");
+	parse_fails("--userns-block-fd 1x sh", "--userns-block-fd");
+	parse_fails("--disable-userns=yes sh", "unknown option --disable-userns=yes");
+	/* The rules between them are the spec's (bubblewrap's words). */
+	static const char *const invalid[][2] = {
+		{ "--userns 3 --unshare-user sh", "--userns is not compatible with --unshare-user" },
+		{ "--userns2 3 sh", "--userns2 requires --unshare-user or --userns" },
+		{ "--unshare-user --disable-userns --userns2 3 sh", "--disable-userns is not compatible with --userns2" },
+		{ "--disable-userns --userns 3 sh", "--disable-userns is not compatible with --userns" },
+		{ "--unshare-user --userns-block-fd 4 sh", "--userns-block-fd requires --info-fd" },
+	};
+	for (size_t i = 0; i < sizeof invalid / sizeof *invalid; i++) {
+		sw_spec *v = parse_line(invalid[i][0], NULL);
+		sw_error err = { 0 };
+		assert_true(sw_spec_validate(v, &err) < 0);
+		if (!strstr(err.msg, invalid[i][1]))
+			fail_msg("\"%s\": \"%s\" lacks \"%s\"", invalid[i][0], err.msg,
+				 invalid[i][1]);
+		sw_spec_free(v);
+	}
+	parse_fails("--assert-userns-disabled --bogus sh", "--bogus");
+	parse_fails("--overlay upper work /tmp sh",
+		    "--overlay requires at least one --overlay-src");
+	parse_fails("--tmp-overlay /tmp sh",
+		    "--tmp-overlay requires at least one --overlay-src");
+	parse_fails("--overlay-src /l --ro-overlay /tmp sh",
+		    "--ro-overlay requires at least two --overlay-src");
+	parse_fails("--overlay-src /tmp sh", "--overlay-src must be followed by "
+		    "another --overlay-src or one of --overlay, --tmp-overlay, "
+		    "or --ro-overlay");
+	parse_fails("--overlay-src /tmp --chdir / sh", "--overlay-src must be "
+		    "followed");
+	parse_fails("--overlay-src /l --overlay u w rel sh", "rel");
+	parse_fails("--overlay-src /l --overlay u w",
+		    "--overlay takes 3 arguments");
+	parse_fails("--overlay-src '' --tmp-overlay /t sh", "empty --overlay-src");
+	parse_fails("--exec-label '' sh", "--exec-label");
+	parse_fails("--file-label '' sh", "--file-label");
+	parse_fails("--level-prefix --frob sh", "unknown option --frob");
+	parse_fails("--compat=bwrap --frob sh", "unknown option --frob");
+	parse_fails("--compat=swrap sh", "unknown option --compat=swrap");
 }
 
 static void test_errors_name_the_argument(void **state)
@@ -518,7 +611,7 @@ static void test_args_fd_refusals(void **state)
 	char line[128];
 	int fd = data_fd("--args\0" "0\0", 9);
 	snprintf(line, sizeof line, "--args %d sh", fd);
-	parse_fails(line, "--args is not allowed in an --args file");
+	parse_fails(line, "--args not supported in arguments file");
 	close(fd);
 	int p[2];
 	assert_int_equal(pipe(p), 0);
@@ -703,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_cli_options),
 		cmocka_unit_test(test_perms_and_size_rules),
 		cmocka_unit_test(test_errors_name_the_argument),
+		cmocka_unit_test(test_new_options_bad_input),
 		cmocka_unit_test(test_args_fd),
 		cmocka_unit_test(test_args_fd_refusals),
 		cmocka_unit_test(test_too_many_words),

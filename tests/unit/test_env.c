@@ -553,6 +553,16 @@ static void landlock_rights_per_kind(void **state)
 	assert_false(rw & (LL(MAKE_CHAR) | LL(MAKE_BLOCK) | BIT(15)));
 	assert_int_equal(sw_env_landlock_access(SW_FS_TMPFS), rw);
 	assert_int_equal(sw_env_landlock_access(SW_FS_MQUEUE), rw);
+	/* bubblewrap 0.11's fd, data and overlay mounts: as their bind */
+	const enum sw_fs_kind rok[] = { SW_FS_RO_BIND_FD, SW_FS_RO_BIND_DATA,
+					SW_FS_RO_OVERLAY };
+	const enum sw_fs_kind rwk[] = { SW_FS_BIND_FD, SW_FS_FILE,
+					SW_FS_BIND_DATA, SW_FS_OVERLAY,
+					SW_FS_TMP_OVERLAY };
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(sw_env_landlock_access(rok[i]), ro);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(sw_env_landlock_access(rwk[i]), rw);
 	assert_int_equal(dev, rw | LL(MAKE_CHAR) | LL(MAKE_BLOCK) | BIT(15));
 	assert_int_equal(sw_env_landlock_access(SW_FS_DEV), rw | BIT(15));
 	assert_true(proc & LL(WRITE_FILE) && proc & LL(READ_DIR));

@@ -51,6 +51,7 @@ int main(void)
 	P("sizeof enum sw_fs_kind", sizeof(enum sw_fs_kind));
 	P("sizeof enum sw_fd_role", sizeof(enum sw_fd_role));
 	P("sizeof enum sw_limit", sizeof(enum sw_limit));
+	P("sizeof enum sw_compat", sizeof(enum sw_compat));
 	P("sizeof pid_t", sizeof(pid_t));
 	P("sizeof uid_t", sizeof(uid_t));
 	P("sizeof gid_t", sizeof(gid_t));
@@ -60,8 +61,13 @@ int main(void)
 	K(SW_FS_BIND); K(SW_FS_RO_BIND); K(SW_FS_DEV_BIND); K(SW_FS_REMOUNT_RO);
 	K(SW_FS_PROC); K(SW_FS_DEV); K(SW_FS_TMPFS); K(SW_FS_MQUEUE);
 	K(SW_FS_DIR); K(SW_FS_SYMLINK); K(SW_FS_CHMOD);
+	K(SW_FS_BIND_FD); K(SW_FS_RO_BIND_FD); K(SW_FS_FILE); K(SW_FS_BIND_DATA);
+	K(SW_FS_RO_BIND_DATA); K(SW_FS_OVERLAY); K(SW_FS_TMP_OVERLAY);
+	K(SW_FS_RO_OVERLAY);
 	K(SW_BIND_TRY); KI(SW_MODE_DEFAULT);
 	K(SW_FD_INFO); K(SW_FD_JSON_STATUS); K(SW_FD_BLOCK); K(SW_FD_SYNC);
+	K(SW_FD_USERNS); K(SW_FD_USERNS2); K(SW_FD_PIDNS); K(SW_FD_USERNS_BLOCK);
+	K(SW_COMPAT_SWRAP); K(SW_COMPAT_BWRAP);
 	K(SW_RLIM_INF);
 	K(SW_LIMIT_MEMORY_MAX); K(SW_LIMIT_MEMORY_HIGH); K(SW_LIMIT_CPU_QUOTA);
 	K(SW_LIMIT_CPU_PERIOD); K(SW_LIMIT_CPU_WEIGHT); K(SW_LIMIT_PIDS_MAX);

@@ -95,6 +95,22 @@ pub const SW_FS_DIR: sw_fs_kind = 8;
 pub const SW_FS_SYMLINK: sw_fs_kind = 9;
 /// `SW_FS_CHMOD`.
 pub const SW_FS_CHMOD: sw_fs_kind = 10;
+/// `SW_FS_BIND_FD`: `--bind-fd FD DEST`.
+pub const SW_FS_BIND_FD: sw_fs_kind = 11;
+/// `SW_FS_RO_BIND_FD`: `--ro-bind-fd FD DEST`.
+pub const SW_FS_RO_BIND_FD: sw_fs_kind = 12;
+/// `SW_FS_FILE`: `--file FD DEST`.
+pub const SW_FS_FILE: sw_fs_kind = 13;
+/// `SW_FS_BIND_DATA`: `--bind-data FD DEST`.
+pub const SW_FS_BIND_DATA: sw_fs_kind = 14;
+/// `SW_FS_RO_BIND_DATA`: `--ro-bind-data FD DEST`.
+pub const SW_FS_RO_BIND_DATA: sw_fs_kind = 15;
+/// `SW_FS_OVERLAY`: `--overlay RWSRC WORKDIR DEST`.
+pub const SW_FS_OVERLAY: sw_fs_kind = 16;
+/// `SW_FS_TMP_OVERLAY`: `--tmp-overlay DEST`.
+pub const SW_FS_TMP_OVERLAY: sw_fs_kind = 17;
+/// `SW_FS_RO_OVERLAY`: `--ro-overlay DEST`.
+pub const SW_FS_RO_OVERLAY: sw_fs_kind = 18;
 
 /// `SW_BIND_TRY`.
 pub const SW_BIND_TRY: c_uint = 1;
@@ -111,6 +127,21 @@ pub const SW_FD_JSON_STATUS: sw_fd_role = 1;
 pub const SW_FD_BLOCK: sw_fd_role = 2;
 /// `SW_FD_SYNC`.
 pub const SW_FD_SYNC: sw_fd_role = 3;
+/// `SW_FD_USERNS`: `--userns`, join this user namespace.
+pub const SW_FD_USERNS: sw_fd_role = 4;
+/// `SW_FD_USERNS2`: `--userns2`, switch to it after the setup.
+pub const SW_FD_USERNS2: sw_fd_role = 5;
+/// `SW_FD_PIDNS`: `--pidns`, join this PID namespace.
+pub const SW_FD_PIDNS: sw_fd_role = 6;
+/// `SW_FD_USERNS_BLOCK`: `--userns-block-fd`.
+pub const SW_FD_USERNS_BLOCK: sw_fd_role = 7;
+
+/// `enum sw_compat`.
+pub type sw_compat = c_uint;
+/// `SW_COMPAT_SWRAP`: swrap's own behaviour.
+pub const SW_COMPAT_SWRAP: sw_compat = 0;
+/// `SW_COMPAT_BWRAP`: bubblewrap's (the bwrap personality).
+pub const SW_COMPAT_BWRAP: sw_compat = 1;
 
 /// `SW_RLIM_INF`.
 pub const SW_RLIM_INF: u64 = u64::MAX;
@@ -327,6 +358,42 @@ extern "C" {
         -> c_int;
     pub fn sw_spec_keep_fd(spec: *mut sw_spec, fd: c_int, err: *mut sw_error) -> c_int;
     pub fn sw_spec_landlock(spec: *mut sw_spec, mode: c_int, err: *mut sw_error) -> c_int;
+    pub fn sw_spec_bind_fd(
+        spec: *mut sw_spec,
+        kind: sw_fs_kind,
+        fd: c_int,
+        dest: *const c_char,
+        err: *mut sw_error,
+    ) -> c_int;
+    pub fn sw_spec_data(
+        spec: *mut sw_spec,
+        kind: sw_fs_kind,
+        fd: c_int,
+        dest: *const c_char,
+        mode: c_int,
+        err: *mut sw_error,
+    ) -> c_int;
+    pub fn sw_spec_overlay(
+        spec: *mut sw_spec,
+        kind: sw_fs_kind,
+        lowers: *const *const c_char,
+        nlowers: usize,
+        upper: *const c_char,
+        work: *const c_char,
+        dest: *const c_char,
+        err: *mut sw_error,
+    ) -> c_int;
+    pub fn sw_spec_lock_file(spec: *mut sw_spec, dest: *const c_char, err: *mut sw_error)
+        -> c_int;
+    pub fn sw_spec_disable_userns(spec: *mut sw_spec, on: bool);
+    pub fn sw_spec_assert_userns_disabled(spec: *mut sw_spec, on: bool);
+    pub fn sw_spec_selinux_label(
+        spec: *mut sw_spec,
+        exec: bool,
+        label: *const c_char,
+        err: *mut sw_error,
+    ) -> c_int;
+    pub fn sw_spec_compat(spec: *mut sw_spec, compat: sw_compat);
     pub fn sw_spec_fd_map(spec: *mut sw_spec, src: c_int, dst: c_int, err: *mut sw_error)
         -> c_int;
     pub fn sw_spec_netns(
