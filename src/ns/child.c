@@ -357,6 +357,30 @@ static void enter_pidns(const struct sw_launch *L)
 	fork_relay(L);
 }
 
+/* Waits for the parent's "go" (cgroup joined, status fds written) and, with
+ * --userns-block-fd, for the helper that writes the maps; then enters the
+ * joined PID namespace. */
+static void await_release(const struct sw_launch *L, bool helper)
+{
+	const sw_spec *s = L->spec;
+	char go;
+	if (read(L->go[0], &go, 1) != 1)
+		_exit(1); /* the parent gave up: it reports why */
+	if (!sw_ns_has_reaper(L)) /* else PID 1 tells the parent the command's pid */
+		close(L->go[0]);
+	if (helper) {
+		char b;
+		ssize_t n;
+		while ((n = read(s->userns_block_fd, &b, 1)) < 0 && errno == EINTR)
+			;
+		if (n < 0)
+			die(L, SW_STEP_USERNS, 5, errno);
+		close(s->userns_block_fd);
+	}
+	if (L->join)
+		enter_pidns(L);
+}
+
 void sw_ns_child(const struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
@@ -374,22 +398,7 @@ void sw_ns_child(const struct sw_launch *L)
 	int e = L->userns && !helper ? sw_ns_child_write_maps(L, &which) : 0;
 	if (e)
 		die(L, SW_STEP_IDMAP, which, e);
-	char go;
-	if (read(L->go[0], &go, 1) != 1)
-		_exit(1); /* the parent gave up: it reports why */
-	if (!sw_ns_has_reaper(L)) /* else PID 1 tells the parent the command's pid */
-		close(L->go[0]);
-	if (helper) {
-		char b;
-		ssize_t n;
-		while ((n = read(s->userns_block_fd, &b, 1)) < 0 && errno == EINTR)
-			;
-		if (n < 0)
-			die(L, SW_STEP_USERNS, 5, errno);
-		close(s->userns_block_fd);
-	}
-	if (L->join)
-		enter_pidns(L);
+	await_release(L, helper);
 
 	/* The nested user namespace writes its maps after the mounts, through
 	 * the host's /proc: the new root may have none. */
