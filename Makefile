@@ -64,6 +64,15 @@ LIB_SRCS := $(wildcard src/spec/*.c src/compat/*.c src/ns/*.c src/mount/*.c \
 	src/cgroup/*.c src/env/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+# swrap-init (src/init): the jail's PID 1 after a launch from the caller's
+# own memory, carried inside libswrap (src/init/image.S). Its raw system
+# calls are x86_64's; elsewhere every launch copies the caller instead.
+ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine)),)
+INIT_OBJ := $(B)/obj/src/init/image.o
+else
+CPPFLAGS += -DSW_NO_INIT
+endif
+LIB_OBJS += $(INIT_OBJ)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -78,6 +87,18 @@ _all: $(B)/libswrap.a $(B)/libswrap.so $(B)/swrap
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# No C library, no interpreter: a few kilobytes that exec in microseconds.
+INIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Os -Wall -Wextra -Werror -static \
+	-nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie \
+	-fno-asynchronous-unwind-tables -fcf-protection=none -Wl,--build-id=none -s
+$(B)/init/swrap-init: src/init/init.c
+	@mkdir -p $(dir $@)
+	$(CC) $(INIT_CFLAGS) -o $@ $<
+
+$(B)/obj/src/init/image.o: src/init/image.S $(B)/init/swrap-init
+	@mkdir -p $(dir $@)
+	$(CC) -c -DSW_INIT_IMAGE='"$(B)/init/swrap-init"' -o $@ $<
 
 $(B)/libswrap.a: $(LIB_OBJS)
 	@rm -f $@

@@ -11,7 +11,7 @@
 ST := $(B)/static
 ST_PREFIX := $(ST)/prefix
 ST_LIBS := $(ST_PREFIX)/lib/libmount.a $(ST_PREFIX)/lib/libblkid.a
-ST_OBJS := $(LIB_SRCS:%.c=$(ST)/obj/%.o) $(CLI_SRCS:%.c=$(ST)/obj/%.o)
+ST_OBJS := $(LIB_SRCS:%.c=$(ST)/obj/%.o) $(CLI_SRCS:%.c=$(ST)/obj/%.o) $(INIT_OBJ)
 ST_CPPFLAGS := -I$(ST_PREFIX)/include/libmount -I$(ST_PREFIX)/include/blkid \
 	-DSW_LIBMOUNT_DIRECT $(CPPFLAGS)
 # -L first: the util-linux libraries we built, then the system's .a files.

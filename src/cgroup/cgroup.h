@@ -32,6 +32,9 @@ struct sw_cgroup;
 int sw_cgroup_prepare(const sw_spec *spec, struct sw_cgroup **out,
 		      char *warning, size_t warning_len, sw_error *err);
 int sw_cgroup_clone_fd(const struct sw_cgroup *cg);
+/* Is the jail's cgroup one cgroup2 leaf (CLONE_INTO_CGROUP joins all of
+ * it), no v1 hierarchy beside? */
+bool sw_cgroup_v2_only(const struct sw_cgroup *cg);
 int sw_cgroup_attach(struct sw_cgroup *cg, pid_t pid, bool skip_v2,
 		     sw_error *err);
 bool sw_cgroup_oom_killed(const struct sw_cgroup *cg);

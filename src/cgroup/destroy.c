@@ -276,6 +276,16 @@ int sw_cgroup_clone_fd(const struct sw_cgroup *cg)
 	return cg ? cg->v2_fd : -1;
 }
 
+bool sw_cgroup_v2_only(const struct sw_cgroup *cg)
+{
+	if (!cg || cg->v2_fd < 0)
+		return false;
+	for (size_t i = 0; i < cg->n; i++)
+		if (!cg->leaf[i].v2)
+			return false;
+	return true;
+}
+
 /* Why cgroup2 refused to take the jail, in words. */
 static int attach_failed(const char *path, int r, sw_error *err)
 {

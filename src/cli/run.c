@@ -11,9 +11,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ns/child.h"
 #include "spec/spec.h"
 
-/* SWRAP_FORCE=clone-fallback,ro-fallback,no-landlock: take the old-kernel
+/* SWRAP_FORCE=clone-fallback,ro-fallback,no-landlock,no-vm: take the old-kernel
  * paths on a new kernel (the tests use it; so can a user chasing a kernel
  * quirk). */
 static void apply_force(sw_spec *spec)
@@ -27,6 +28,8 @@ static void apply_force(sw_spec *spec)
 		spec->force |= SW_FORCE_RO_FALLBACK;
 	if (strstr(f, "no-landlock"))
 		spec->force |= SW_FORCE_NO_LANDLOCK;
+	if (strstr(f, "no-vm"))
+		spec->force |= SW_FORCE_NO_VM;
 }
 
 /* Signals for the command (see sw_child_kill): the handler only writes
@@ -59,28 +62,19 @@ static bool forward_signals(void)
 	return true;
 }
 
-/* Has the jail's top process ended (not reaped yet)? */
-static bool ended(pid_t pid)
-{
-	siginfo_t si;
-	memset(&si, 0, sizeof si);
-	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
-		return true; /* sw_child_wait says why */
-	return si.si_pid != 0;
-}
-
-/* Until the jail ends: pass every signal that came on to it. */
+/* Until the jail ends (its PID 1 sent the command's status, or the top
+ * process is gone): pass every signal that came on to it. */
 static void relay(sw_child *c)
 {
-	int pfd = sw_child_pidfd(c);
 	for (;;) {
 		unsigned char sigs[64];
 		ssize_t n;
 		while ((n = read(sig_pipe[0], sigs, sizeof sigs)) > 0)
 			for (ssize_t i = 0; i < n; i++)
 				sw_child_kill(c, sigs[i], NULL);
-		if (ended(sw_child_pid(c)))
+		if (sw_child_done(c))
 			return;
+		int pfd = sw_child_done_fd(c);
 		struct pollfd p[2] = { { sig_pipe[0], POLLIN, 0 }, { pfd, POLLIN, 0 } };
 		/* Without a pidfd (Linux < 5.3): look again every 50 ms. */
 		if (poll(p, pfd >= 0 ? 2 : 1, pfd >= 0 ? -1 : 50) < 0 && errno != EINTR)

@@ -54,8 +54,11 @@ int sw_env_child_seccomp(const struct sw_env_plan *plan);
  * kernel without Landlock). */
 void sw_env_plan_landlock_skip(struct sw_env_plan *plan, size_t fs_index);
 int sw_env_plan_landlock_abi(const struct sw_env_plan *plan);
-/* Child, once the new root is final (the jail's PID 1 before it starts the
- * command, or the command itself when there is none): builds the ruleset,
+/* The accesses the ruleset handles (0: no ruleset): swrap-init, the
+ * jail's PID 1, takes a ruleset that handles them and allows none. */
+unsigned long long sw_env_plan_landlock_handled(const struct sw_env_plan *plan);
+/* Child, once the new root is final (the jail's in-process PID 1 before it
+ * starts the command; else the command itself): builds the ruleset,
  * sets no_new_privs and restricts the calling process and what it starts.
  * On failure *where is the spec->fs index whose rule failed, or one of: */
 enum {

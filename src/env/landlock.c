@@ -183,6 +183,11 @@ int sw_env_plan_landlock_abi(const struct sw_env_plan *plan)
 	return plan->llhandled ? plan->llabi : 0;
 }
 
+unsigned long long sw_env_plan_landlock_handled(const struct sw_env_plan *plan)
+{
+	return plan->llhandled;
+}
+
 /* ---- child ------------------------------------------------------------ */
 
 static int add_rule(int ruleset, const struct sw_env_llrule *r)

@@ -115,6 +115,12 @@ static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 	if (s->block_fd >= 0)
 		block_on_fd(L);
 	int r;
+	/* Launched from the caller's memory, PID 1 execs swrap-init, which
+	 * Landlock would refuse (a memfd is outside every rule): the command
+	 * restricts itself, and swrap-init takes a ruleset allowing nothing. */
+	int where = -1;
+	if (L->vm && (r = sw_env_child_landlock(L->env, &where)) < 0)
+		die(L, SW_STEP_LANDLOCK, where, -r);
 	if ((r = sw_env_child_rlimits(L->env)) < 0)
 		die(L, SW_STEP_RLIMIT, -1, -r);
 	change_dir(L);
@@ -143,6 +149,14 @@ static int command_main(void *arg)
 static int exit_code(int status)
 {
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The command's exit code to the launcher, before PID 1 exits: the
+ * namespaces' teardown comes after, and the launcher need not wait for it. */
+static void send_status(int fd, int code)
+{
+	while (write(fd, &code, sizeof code) < 0 && errno == EINTR)
+		;
 }
 
 /* Reaps every child that has ended; returns the command's exit code once
@@ -178,8 +192,9 @@ static void close_all_but(const int *keep, int n)
  * socket (SCM_RIGHTS; the parent reads the host pid from its fdinfo), or
  * a bare byte when the kernel has no pidfd_open. The command can't be
  * reaped before the parent has read it: PID 1 waits for the parent's ack
- * (or EOF) before it reaps anything. */
-static void send_command(int sock, pid_t cmd)
+ * (or EOF) before it reaps anything (send_command here, swrap-init after
+ * exec). Returns whether it was sent. */
+static bool send_pidfd(int sock, pid_t cmd)
 {
 	int pfd = (int)syscall(SYS_pidfd_open, cmd, 0);
 	char byte = 'p';
@@ -199,14 +214,31 @@ static void send_command(int sock, pid_t cmd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &pfd, sizeof pfd);
 	}
-	if (sendmsg(sock, &m, MSG_NOSIGNAL) == 1) {
+	bool sent = sendmsg(sock, &m, MSG_NOSIGNAL) == 1;
+	if (pfd >= 0)
+		close(pfd);
+	return sent;
+}
+
+static void send_command(int sock, pid_t cmd)
+{
+	if (send_pidfd(sock, cmd)) {
 		char ack;
 		while (read(sock, &ack, 1) < 0 && errno == EINTR)
 			;
 	}
-	if (pfd >= 0)
-		close(pfd);
 	close(sock);
+}
+
+/* keep[0..n) sorted (no allocation: insertion sort). */
+static void sort_fds(int *keep, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
 }
 
 /* PID 1 of the jail: reaps every orphan, leaves with the command's status
@@ -220,19 +252,18 @@ static void __attribute__((noreturn))
 reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int keep[SW_LOCK_FILES_MAX + 3];
+	int keep[SW_LOCK_FILES_MAX + 4];
 	int n = 0;
 	keep[n++] = life;
 	keep[n++] = L->spec->sync_fd;
 	keep[n++] = L->go[0];
+	keep[n++] = L->st[1];
 	for (int i = 0; i < nlocks; i++)
 		keep[n++] = locks[i];
-	for (int i = 1; i < n; i++) /* insertion sort: no allocation */
-		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
-			int t = keep[j];
-			keep[j] = keep[j - 1];
-			keep[j - 1] = t;
-		}
+	sort_fds(keep, n);
+	/* A launcher that ignores SIGCHLD would have the command reaped by
+	 * the kernel, its status lost. */
+	signal(SIGCHLD, SIG_DFL);
 	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
 	/* Before waiting for the parent's ack: a copy of another launch's
 	 * report pipe held here (two threads spawning at once) would keep
@@ -248,8 +279,10 @@ reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	for (;;) {
 		int code = reap_all(cmd);
-		if (code >= 0)
+		if (code >= 0) {
+			send_status(L->st[1], code);
 			_exit(code);
+		}
 		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { life, POLLIN, 0 } };
 		if (poll(p, life >= 0 ? 2 : 1, sfd < 0 ? 100 : -1) < 0 && errno != EINTR)
 			_exit(1);
@@ -262,6 +295,61 @@ reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 			if (si.ssi_signo != SIGCHLD)
 				kill(cmd, (int)si.ssi_signo);
 	}
+}
+
+/* n as decimal into buf (at least 24 bytes); returns buf. */
+static char *decimal(char *buf, long long n)
+{
+	char tmp[24];
+	int i = 0, j = 0;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do
+		tmp[i++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		buf[j++] = '-';
+	while (i > 0)
+		buf[j++] = tmp[--i];
+	buf[j] = 0;
+	return buf;
+}
+
+/* Launched from the caller's memory (L->vm): PID 1 leaves it by exec'ing
+ * swrap-init (src/init/init.c), which reaps, forwards signals, sends the
+ * status and holds the lock files, as reaper() does in-process. The
+ * caller resumes once this exec is done (CLONE_VFORK). */
+static void __attribute__((noreturn))
+exec_init(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
+{
+	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
+	int keep[SW_LOCK_FILES_MAX + 6];
+	int n = 0;
+	keep[n++] = life;
+	keep[n++] = L->spec->sync_fd;
+	keep[n++] = L->go[0];
+	keep[n++] = L->st[1];
+	keep[n++] = L->init_fd;
+	keep[n++] = L->rep[1]; /* CLOEXEC: the exec closes it, the parent sees EOF */
+	for (int i = 0; i < nlocks; i++)
+		keep[n++] = locks[i];
+	sort_fds(keep, n);
+	close_all_but(keep, n);
+	/* swrap-init waits for the parent's ack before it reaps anything. */
+	int go = send_pidfd(L->go[0], cmd) ? L->go[0] : -1;
+	/* What swrap-init holds must survive the exec (they are CLOEXEC). */
+	for (int i = 0; i < n; i++)
+		if (keep[i] >= 0 && keep[i] != L->init_fd && keep[i] != L->rep[1])
+			fcntl(keep[i], F_SETFD, 0);
+	signal(SIGCHLD, SIG_DFL);
+	char a[5][24];
+	char *argv[] = { "swrap-init", decimal(a[0], cmd), decimal(a[1], go),
+			 decimal(a[2], life), decimal(a[3], L->st[1]),
+			 decimal(a[4], (long long)sw_env_plan_landlock_handled(L->env)), NULL };
+	char *envp[] = { NULL };
+	syscall(SYS_execveat, L->init_fd, "", argv, envp, AT_EMPTY_PATH);
+	int e = errno;
+	kill(cmd, SIGKILL);
+	die(L, SW_STEP_INIT, -1, e);
 }
 
 /* --lock-file: a read lock on each, inside the new root, held by this
@@ -398,7 +486,10 @@ void sw_ns_child(const struct sw_launch *L)
 	int e = L->userns && !helper ? sw_ns_child_write_maps(L, &which) : 0;
 	if (e)
 		die(L, SW_STEP_IDMAP, which, e);
-	await_release(L, helper);
+	if (!L->vm)
+		await_release(L, helper);
+	else if (!sw_ns_has_reaper(L))
+		close(L->go[0]);
 
 	/* The nested user namespace writes its maps after the mounts, through
 	 * the host's /proc: the new root may have none. */
@@ -430,7 +521,7 @@ void sw_ns_child(const struct sw_launch *L)
 	/* The root is final: from here on, the jail (PID 1 and the command)
 	 * reaches only its own tree. */
 	int where = -1;
-	int r = sw_env_child_landlock(L->env, &where);
+	int r = L->vm ? 0 : sw_env_child_landlock(L->env, &where);
 	if (r < 0)
 		die(L, SW_STEP_LANDLOCK, where, -r);
 	/* A reaper when there is a PID namespace, or lock files to hold. */
@@ -451,5 +542,7 @@ void sw_ns_child(const struct sw_launch *L)
 #endif
 	if (cmd < 0)
 		die(L, SW_STEP_FORK, -1, errno);
+	if (L->vm)
+		exec_init(L, cmd, locks, nlocks);
 	reaper(L, cmd, locks, nlocks);
 }

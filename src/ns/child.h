@@ -15,10 +15,15 @@ struct sw_child {
 	int pidfd;
 	bool detached;
 	bool reaped;
+	bool finished; /* the exit code is known (sw_child_wait is done) */
 	bool oom_killed;
 	int exit_code;
 	int json_fd; /* --json-status-fd (dup), for the exit record; or -1 */
 	int lifeline; /* write end of the die-with-parent lifeline, or -1 */
+	/* The command's exit code from the jail's PID 1, sent before PID 1
+	 * exits (launch.h, st); -1 without a PID 1 of ours. */
+	int status_fd;
+	bool have_status; /* exit_code came from status_fd; pid not reaped yet */
 	struct sw_cgroup *cg;
 	char warning[512]; /* from cgroup setup with --cgroup-optional */
 };
@@ -28,6 +33,10 @@ struct sw_child *sw_child_new(const sw_spec *spec);
 void sw_child_abandon(struct sw_child *c);
 /* --info-fd and the first --json-status-fd record (bubblewrap's format). */
 void sw_child_write_info(const sw_spec *spec, struct sw_child *c);
+/* Has the command's status come (or the top process ended)? Never blocks. */
+bool sw_child_done(struct sw_child *c);
+/* The fd to poll for sw_child_done: the status pipe, else the pidfd. */
+int sw_child_done_fd(const struct sw_child *c);
 /* The message for a child's failure report; sets err->status for exec. */
 int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err);
 

@@ -9,20 +9,6 @@
 
 #include "ns/launch.h"
 
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-/* The kernel's struct clone_args (v2, with cgroup). Declared here because
- * <linux/sched.h> and <sched.h> clash. */
-struct sw_clone_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-		stack_size, tls, set_tid, set_tid_size, cgroup;
-};
-
 static pid_t clone3_raw(unsigned long flags, int cgroup_fd, int *pidfd)
 {
 	struct sw_clone_args a;
@@ -48,12 +34,32 @@ static pid_t clone_raw(unsigned long flags, int *pidfd)
 	return pid;
 }
 
+static int vm_main(void *arg)
+{
+	sw_ns_child(arg);
+}
+
 pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd, bool *into_cgroup)
 {
 	/* Joining: namespaces are made by the child, after setns. */
 	unsigned long flags = L->join ? 0 : L->flags;
 	*pidfd = -1;
 	*into_cgroup = false;
+	if (L->vm) {
+		pid_t pid = sw_ns_clone_vm(flags, cgroup_fd, pidfd, L->vm_stack,
+					   SW_VM_STACK, vm_main, L);
+		if (pid >= 0) {
+			*into_cgroup = cgroup_fd >= 0;
+			return pid;
+		}
+		/* No clone3 (ENOSYS, or EPERM from a container's seccomp
+		 * profile), or a cgroup the kernel refused: the launch that
+		 * copies the caller knows every fallback and explains the
+		 * cgroup's fault. */
+		if (errno != ENOSYS && errno != EPERM && cgroup_fd < 0)
+			return -1;
+		L->vm = false;
+	}
 	if (!(L->spec->force & SW_FORCE_CLONE_FALLBACK)) {
 		pid_t pid = clone3_raw(flags, cgroup_fd, pidfd);
 		if (pid >= 0) {

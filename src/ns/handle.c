@@ -25,6 +25,7 @@ struct sw_child *sw_child_new(const sw_spec *spec)
 	c->detached = spec->detach;
 	c->json_fd = -1;
 	c->lifeline = -1;
+	c->status_fd = -1;
 	if (spec->json_status_fd >= 0)
 		c->json_fd = fcntl(spec->json_status_fd, F_DUPFD_CLOEXEC, 3);
 	return c;
@@ -40,6 +41,8 @@ void sw_child_abandon(struct sw_child *c)
 		close(c->json_fd);
 	if (c->lifeline >= 0)
 		close(c->lifeline);
+	if (c->status_fd >= 0)
+		close(c->status_fd);
 	free(c);
 }
 
@@ -111,6 +114,7 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 		[SW_STEP_NO_NEW_PRIVS] = "set no_new_privs",
 		[SW_STEP_CLOSE_FDS] = "close the inherited file descriptors",
 		[SW_STEP_SECCOMP] = "install the seccomp filter",
+		[SW_STEP_INIT] = "start the jail's PID 1 (swrap-init, from a sealed memfd)",
 	};
 	int e = rep->err;
 	if (rep->step == SW_STEP_EXEC) {
@@ -169,28 +173,79 @@ static int exit_code(int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* The command's exit code from PID 1's status pipe (launch.h, st): true
+ * once it has come. block: wait for it; EOF means PID 1 ended without
+ * sending one (it was killed), and waitpid tells the rest. */
+static bool read_status(struct sw_child *c, bool block)
+{
+	if (c->have_status)
+		return true;
+	if (c->status_fd < 0)
+		return false;
+	struct pollfd p = { c->status_fd, POLLIN, 0 };
+	if (!block && poll(&p, 1, 0) <= 0)
+		return false;
+	int code;
+	ssize_t n;
+	while ((n = read(c->status_fd, &code, sizeof code)) < 0 && errno == EINTR)
+		;
+	close(c->status_fd);
+	c->status_fd = -1;
+	if (n != (ssize_t)sizeof code)
+		return false;
+	c->exit_code = code;
+	c->have_status = true;
+	return true;
+}
+
+/* Reaps the top process if it has ended; never blocks. */
+static bool reap_now(struct sw_child *c)
+{
+	int status;
+	pid_t p = waitpid(c->pid, &status, WNOHANG);
+	if (p == c->pid || (p < 0 && errno == ECHILD))
+		c->reaped = true;
+	return c->reaped;
+}
+
+/* The status is known: the cgroup, the exit record. */
+static void finish(struct sw_child *c)
+{
+	c->finished = true;
+	if (c->cg) {
+		c->oom_killed = sw_cgroup_oom_killed(c->cg);
+		sw_cgroup_destroy(c->cg, NULL);
+		c->cg = NULL;
+	}
+	if (c->json_fd >= 0) {
+		char buf[64];
+		int n = snprintf(buf, sizeof buf, "{ \"exit-code\": %d }\n", c->exit_code);
+		write_all(c->json_fd, buf, (size_t)n);
+	}
+}
+
 int sw_child_wait(sw_child *c, int *code, sw_error *err)
 {
-	if (!c->reaped) {
-		int status;
-		pid_t p;
-		while ((p = waitpid(c->pid, &status, 0)) < 0 && errno == EINTR)
-			;
-		if (p < 0)
-			return sw_error_set(err, errno, "waiting for the jail (pid %d): %s",
-					    (int)c->pid, strerror(errno));
-		c->reaped = true;
-		c->exit_code = exit_code(status);
-		if (c->cg) {
-			c->oom_killed = sw_cgroup_oom_killed(c->cg);
-			sw_cgroup_destroy(c->cg, NULL);
-			c->cg = NULL;
+	if (!c->finished) {
+		/* The status comes before PID 1 exits: the namespaces' teardown
+		 * goes on without the caller, and sw_child_free reaps PID 1.
+		 * A cgroup can be removed only once the jail is empty: then
+		 * the wait is for all of it. */
+		if (!read_status(c, true) || c->cg) {
+			int status;
+			pid_t p;
+			while ((p = waitpid(c->pid, &status, 0)) < 0 && errno == EINTR)
+				;
+			if (p < 0)
+				return sw_error_set(err, errno, "waiting for the jail (pid %d): %s",
+						    (int)c->pid, strerror(errno));
+			c->reaped = true;
+			if (!c->have_status)
+				c->exit_code = exit_code(status);
+		} else {
+			reap_now(c);
 		}
-		if (c->json_fd >= 0) {
-			char buf[64];
-			int n = snprintf(buf, sizeof buf, "{ \"exit-code\": %d }\n", c->exit_code);
-			write_all(c->json_fd, buf, (size_t)n);
-		}
+		finish(c);
 	}
 	if (code)
 		*code = c->exit_code;
@@ -199,7 +254,7 @@ int sw_child_wait(sw_child *c, int *code, sw_error *err)
 
 int sw_child_kill(sw_child *c, int sig, sw_error *err)
 {
-	if (c->reaped)
+	if (c->finished || c->reaped)
 		return sw_error_set(err, ESRCH, "the jail (pid %d) has already ended", (int)c->pid);
 	int r = c->pidfd >= 0 ? (int)syscall(SYS_pidfd_send_signal, c->pidfd, sig, NULL, 0)
 			      : kill(c->pid, sig);
@@ -224,20 +279,32 @@ static bool ended(const sw_child *c)
 	return si.si_pid != 0;
 }
 
-/* Waits up to ms for the top process to end; true when it has. */
-static bool wait_end(const sw_child *c, long ms)
+bool sw_child_done(struct sw_child *c)
+{
+	return c->finished || c->reaped || read_status(c, false) || ended(c);
+}
+
+int sw_child_done_fd(const struct sw_child *c)
+{
+	return c->status_fd >= 0 ? c->status_fd : c->pidfd;
+}
+
+/* Waits up to ms for the command's status or the top process's end; true
+ * when it came. */
+static bool wait_end(sw_child *c, long ms)
 {
 	long deadline = now_ms() + ms;
 	for (;;) {
-		if (ended(c))
+		if (sw_child_done(c))
 			return true;
 		long left = deadline - now_ms();
 		if (left <= 0)
 			return false;
-		if (c->pidfd >= 0) {
-			struct pollfd p = { c->pidfd, POLLIN, 0 };
+		int fd = sw_child_done_fd(c);
+		if (fd >= 0) {
+			struct pollfd p = { fd, POLLIN, 0 };
 			if (poll(&p, 1, (int)(left > 1000 ? 1000 : left)) < 0 && errno != EINTR)
-				return ended(c);
+				return sw_child_done(c);
 		} else {
 			struct timespec ts = { 0, 10 * 1000000L };
 			nanosleep(&ts, NULL);
@@ -247,7 +314,7 @@ static bool wait_end(const sw_child *c, long ms)
 
 int sw_child_stop(sw_child *c, unsigned grace_ms, int *code, sw_error *err)
 {
-	if (!c->reaped) {
+	if (!c->finished) {
 		int r = sw_child_kill(c, SIGTERM, err);
 		if (r < 0 && r != -ESRCH)
 			return r;
@@ -289,10 +356,14 @@ void sw_child_free(sw_child *c)
 {
 	if (!c)
 		return;
-	if (!c->reaped && !c->detached) {
+	if (!c->finished && !c->detached) {
 		sw_child_kill(c, SIGKILL, NULL);
 		sw_child_wait(c, NULL, NULL);
 	}
+	/* The status came before PID 1's end: PID 1 is reaped in the
+	 * background once the kernel has torn its namespaces down. */
+	if (c->finished && !c->reaped && !reap_now(c))
+		sw_ns_reap_later(c->pid);
 	if (c->cg) /* a detached jail keeps its cgroup; --kill-cgroup ends it */
 		sw_cgroup_release(c->cg);
 	c->cg = NULL;

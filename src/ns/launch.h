@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cgroup/cgroup.h"
@@ -22,6 +23,32 @@
 #define SW_FORWARDED_SIGNALS \
 	{ SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH }
 #define SW_CMD_STACK (128 * 1024)
+/* The jail's first process, launched from the caller's memory: its stack
+ * (src/ns/vm.c adds a guard page below). */
+#define SW_VM_STACK (256 * 1024)
+
+/* swrap-init can be carried (src/init, x86_64) and the launch can share
+ * the caller's memory: not under AddressSanitizer, which can't follow a
+ * stack it did not make. */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(SW_NO_INIT)
+#define SW_HAVE_INIT 1
+#else
+#define SW_HAVE_INIT 0
+#endif
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* The kernel's struct clone_args (v2, with cgroup). Declared here because
+ * <linux/sched.h> and <sched.h> clash. */
+struct sw_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls, set_tid, set_tid_size, cgroup;
+};
 
 struct sw_launch {
 	const sw_spec *spec;
@@ -52,6 +79,18 @@ struct sw_launch {
 	 * launcher process is gone; a thread exiting closes nothing, which is
 	 * why this replaces PR_SET_PDEATHSIG (it fires on thread exit). */
 	int life[2];
+	/* PID 1 -> parent: the command's exit code (an int), written the
+	 * moment PID 1 knows it, before PID 1 exits and the kernel tears the
+	 * namespaces down (sw_child_wait returns then). */
+	int st[2];
+	/* The launch shares the caller's memory (see sw_ns_vm_eligible): the
+	 * first process runs on vm_stack, the parent waits (CLONE_VFORK)
+	 * until it has exec'd the command or swrap-init (init_fd), and no
+	 * "go" comes: the kernel joined the cgroup, the child writes its own
+	 * maps. */
+	bool vm;
+	void *vm_stack;
+	int init_fd;
 
 	/* Where the command starts when --chdir is not given (bubblewrap):
 	 * the launcher's cwd if it exists inside, else $HOME, else /. */
@@ -71,6 +110,19 @@ static inline bool sw_ns_has_reaper(const struct sw_launch *L)
 /* clone.c */
 pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd,
 		  bool *into_cgroup);
+
+/* vm.c */
+/* A sealed memfd of swrap-init (CLOEXEC, the caller closes it); -1 when
+ * this build has none or the kernel refuses executable memfds. */
+int sw_ns_init_fd(void);
+/* clone3 with CLONE_VM|CLONE_VFORK|CLONE_PIDFD (and the cgroup): the
+ * child runs fn(arg) on stack[0, size) and exits with its value. */
+pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,
+		     size_t size, int (*fn)(void *), void *arg);
+void *sw_ns_stack_new(size_t size);
+void sw_ns_stack_free(void *stack, size_t size);
+/* Reaps pid in a thread of its own (or here, if none can be made). */
+void sw_ns_reap_later(pid_t pid);
 
 /* Does this launch use the lifeline (else PR_SET_PDEATHSIG)? */
 static inline bool sw_ns_uses_lifeline(const struct sw_launch *L)

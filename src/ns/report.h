@@ -43,6 +43,7 @@ enum sw_step {
 	SW_STEP_PIDNS,         /* joining --pidns */
 	SW_STEP_SELINUX,
 	SW_STEP_LANDLOCK,      /* index: spec->fs, or SW_ENV_LL_* */
+	SW_STEP_INIT,          /* PID 1 exec'ing swrap-init (src/init) */
 	SW_STEP__COUNT
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,6 +72,10 @@ static void launch_free(struct sw_launch *L)
 	close_pair(L->go);
 	close_pair(L->rep);
 	close_pair(L->life);
+	close_pair(L->st);
+	if (L->init_fd >= 0)
+		close(L->init_fd);
+	sw_ns_stack_free(L->vm_stack, SW_VM_STACK);
 	sw_mount_plan_free(L->mount);
 	sw_env_plan_free(L->env);
 	free(L->cwd);
@@ -105,6 +110,7 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	memset(L, 0, sizeof *L);
 	L->spec = s;
 	L->go[0] = L->go[1] = L->rep[0] = L->rep[1] = L->life[0] = L->life[1] = -1;
+	L->st[0] = L->st[1] = L->init_fd = -1;
 	L->userns = sw_spec_wants_userns(s, geteuid());
 	L->pidns = (s->ns & SW_NS_PID) != 0;
 	L->flags = clone_flags(s, L->userns);
@@ -131,7 +137,8 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	 * that died early must not kill the launcher with SIGPIPE. */
 	if (r == 0 && (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, L->go) < 0 ||
 		       pipe2(L->rep, O_CLOEXEC) < 0 ||
-		       (sw_ns_uses_lifeline(L) && pipe2(L->life, O_CLOEXEC) < 0)))
+		       (sw_ns_uses_lifeline(L) && pipe2(L->life, O_CLOEXEC) < 0) ||
+		       (sw_ns_has_reaper(L) && pipe2(L->st, O_CLOEXEC) < 0)))
 		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
 	if (r == 0 && s->nfdmap && (r = clear_of_maps(s, L->rep, err)) == 0)
 		r = clear_of_maps(s, L->go, err);
@@ -165,9 +172,18 @@ static void kill_and_reap(pid_t pid)
 		;
 }
 
-/* After clone, before "go": cgroup join, status fds. */
+/* After clone, before "go": cgroup join, status fds. (A launch from the
+ * caller's memory has none of it: the kernel put the child in its cgroup,
+ * and a spec with status fds does not launch so.) */
 static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, sw_error *err)
 {
+	if (L->vm) {
+		if (!sw_ns_has_reaper(L)) {
+			close(L->go[1]);
+			L->go[1] = -1;
+		}
+		return 0;
+	}
 	int r = 0;
 	if (c->cg)
 		r = sw_cgroup_attach(c->cg, c->pid, into_cg, err);
@@ -340,6 +356,36 @@ static int netns_leave(int saved)
 	return r;
 }
 
+/* Can this launch share the caller's memory (see docs/DESIGN.md, "The
+ * launch")? Not when the parent has something to do between clone and
+ * the child's setup (status fds written with the child's namespaces, a
+ * helper writing the maps, a cgroup the kernel can't join at clone, a
+ * namespace to join first), nor where swrap-init can't be run.
+ *
+ * Nor when the child would touch what belongs to the memory it shares:
+ * the "dumpable" flag is the address space's. A caller that is not
+ * dumpable (it changed its uid, or said PR_SET_DUMPABLE 0) has /proc
+ * files its children can't write their maps through unless they make it
+ * dumpable for a moment, which would then be the caller's moment too;
+ * and joining --userns2 (a namespace the caller does not own) makes the
+ * kernel clear the flag, for the caller as well. */
+static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
+{
+	const sw_spec *s = L->spec;
+	if (!SW_HAVE_INIT || (s->force & (SW_FORCE_CLONE_FALLBACK | SW_FORCE_NO_VM)))
+		return false;
+	if (L->join || s->info_fd >= 0 || c->json_fd >= 0 || s->userns_block_fd != SW_NO_FD ||
+	    s->userns2_fd >= 0)
+		return false;
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
+		return false;
+	if (c->cg && !sw_cgroup_v2_only(c->cg))
+		return false;
+	if (sw_ns_has_reaper(L) && (L->init_fd = sw_ns_init_fd()) < 0)
+		return false;
+	return (L->vm_stack = sw_ns_stack_new(SW_VM_STACK)) != NULL;
+}
+
 static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 {
 	int saved_net;
@@ -353,6 +399,7 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 	int pidfd;
 	bool into_cg;
 	int cg_fd = c->cg ? sw_cgroup_clone_fd(c->cg) : -1;
+	L->vm = vm_launch(L, c);
 	pid_t pid = sw_ns_clone(L, cg_fd, &pidfd, &into_cg);
 	if (pid < 0 && drop_optional_ns(L, errno))
 		pid = sw_ns_clone(L, cg_fd, &pidfd, &into_cg);
@@ -377,11 +424,14 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 	c->pid = pid;
 	c->pidfd = pidfd;
 	c->lifeline = L->life[1]; /* held for as long as the handle lives */
+	c->status_fd = L->st[0];
 	close(L->go[0]);
 	close(L->rep[1]);
 	if (L->life[0] >= 0)
 		close(L->life[0]);
-	L->go[0] = L->rep[1] = L->life[0] = L->life[1] = -1;
+	if (L->st[1] >= 0)
+		close(L->st[1]);
+	L->go[0] = L->rep[1] = L->life[0] = L->life[1] = L->st[0] = L->st[1] = -1;
 	r = release_child(L, c, into_cg, err);
 	/* The child's own report wins: if it failed first (it may have died
 	 * before it was released), the parent's error is only the echo. */

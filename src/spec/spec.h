@@ -66,6 +66,7 @@ enum {
 	SW_FORCE_CLONE_FALLBACK = 1u << 0, /* clone() instead of clone3 */
 	SW_FORCE_RO_FALLBACK = 1u << 1,    /* per-submount MS_REMOUNT */
 	SW_FORCE_NO_LANDLOCK = 1u << 2,    /* act as if Landlock were off */
+	SW_FORCE_NO_VM = 1u << 3,          /* copy the caller (fork-like clone) */
 };
 
 struct sw_spec {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -256,6 +257,9 @@ void sw_drop_privileges(void)
 		perror("drop privileges");
 		_exit(125);
 	}
+	/* As a program the user started would be: the uid change cleared
+	 * the flag (test_library's non-dumpable case sets it back to 0). */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
 static char *slurp_append(char *buf, size_t *len, const char *data, size_t n)

@@ -1,6 +1,8 @@
 /* test_library.c — libswrap from inside a launcher process: failures leave
  * nothing behind (issue 3), threads (issue 7): a spawning storm among
- * allocating threads, the lifeline, detached handles used across threads.
+ * allocating threads, the lifeline, detached handles used across threads;
+ * the launch from the caller's own memory and the status that comes
+ * before the jail's teardown (issue 16).
  *
  * Scenarios run in a forked launcher process (root, or dropped to the
  * unprivileged uid), which reports with its exit status; the cmocka test
@@ -15,12 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "launcher.h"
+#include "ns/child.h"
+#include "spec/spec.h"
 #include "swrap.h"
 
 /* One failing launch: it fails with want_status and a message containing
@@ -109,11 +116,14 @@ static void *launcher(void *arg)
 		slot[me].started = time(NULL);
 		sw_spec *s = sw_mini_spec(cmd, 3, false, false);
 		sw_child *c = NULL;
+		sw_error err = { 0 };
 		int code = -1;
-		if (s && sw_spawn(s, &c, NULL) == 0 && sw_child_wait(c, &code, NULL) == 0 && code == 0)
+		if (s && sw_spawn(s, &c, &err) == 0 && sw_child_wait(c, &code, &err) == 0 && code == 0) {
 			slot[me].done++;
-		else
+		} else {
 			slot[me].failed++;
+			fprintf(stderr, "thread %d: launch %d: exit %d: %s\n", me, i, code, err.msg);
+		}
 		sw_child_free(c);
 		sw_spec_free(s);
 		slot[me].started = 0;
@@ -288,6 +298,195 @@ static void test_detached_across_threads(void **state)
 	assert_int_equal(sw_in_launcher(SW_AS(state), scenario_detached), 0);
 }
 
+/* ---- 16: the launch from the caller's memory ------------------------ */
+
+/* The first word of pid's command line, as /proc shows it. */
+static void first_word(pid_t pid, char *buf, size_t n)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	buf[0] = 0;
+	FILE *f = fopen(path, "r");
+	if (f) {
+		size_t got = fread(buf, 1, n - 1, f);
+		buf[got] = 0;
+		fclose(f);
+	}
+}
+
+/* A pidns jail running `sleep 60`: its PID 1 must be (or not be)
+ * swrap-init; SIGTERM reaches the command through it (143). */
+static int pid1_is(unsigned force, bool want_init)
+{
+	const char *cmd[] = { "/h/jt", "sleep", "60" };
+	sw_spec *s = sw_mini_spec(cmd, 3, false, false);
+	CHECK(s, "spec");
+	s->force |= force;
+	sw_child *c = NULL;
+	sw_error e = { 0 };
+	CHECK(sw_spawn(s, &c, &e) == 0, "spawn: %s", e.msg);
+	char w[256];
+	first_word(sw_child_pid(c), w, sizeof w);
+	CHECK((strcmp(w, "swrap-init") == 0) == want_init, "PID 1 is '%s'", w);
+	CHECK(sw_child_command_pid(c) > 0 && sw_child_command_pid(c) != sw_child_pid(c),
+	      "command pid %d", (int)sw_child_command_pid(c));
+	int code = -1;
+	CHECK(sw_child_kill(c, SIGTERM, NULL) == 0 && sw_child_wait(c, &code, NULL) == 0 &&
+	      code == 128 + SIGTERM, "exit %d", code);
+	sw_child_free(c);
+	sw_spec_free(s);
+	return 0;
+}
+
+static int scenario_vm(void)
+{
+	int before = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	CHECK(before == 1, "the launcher should start dumpable");
+	if (pid1_is(0, true) || pid1_is(SW_FORCE_NO_VM, false) ||
+	    pid1_is(SW_FORCE_CLONE_FALLBACK, false))
+		return 1;
+	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1, "the launch changed the caller's dumpable flag");
+	/* A launcher that is not dumpable stays so: its jails copy it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (pid1_is(0, false))
+		return 1;
+	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0, "the caller became dumpable");
+	return 0;
+}
+
+/* 16.1: the jail's PID 1 leaves the caller's memory by exec'ing
+ * swrap-init; the copying launch still works when asked for, without
+ * clone3, and for a caller that is not dumpable. */
+static void test_vm_launch(void **state)
+{
+	assert_int_equal(sw_in_launcher(SW_AS(state), scenario_vm), 0);
+}
+
+/* Where executable memfds are refused (vm.memfd_noexec=2, per PID
+ * namespace, Linux 6.3), the launch copies the caller. Run as PID 1 of a
+ * PID namespace of its own with its own /proc. */
+static int scenario_noexec(void)
+{
+	if (unshare(CLONE_NEWPID) < 0)
+		return 77;
+	pid_t p = fork();
+	if (p == 0) {
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("proc", "/proc", "proc", 0, NULL) < 0)
+			_exit(76);
+		int fd = open("/proc/sys/vm/memfd_noexec", O_WRONLY);
+		if (fd < 0)
+			_exit(77); /* before 6.3 */
+		if (write(fd, "2", 1) != 1)
+			_exit(75);
+		close(fd);
+		_exit(pid1_is(0, false));
+	}
+	int st;
+	CHECK(p > 0 && waitpid(p, &st, 0) == p, "fork");
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void test_vm_memfd_refused(void **state)
+{
+	(void)state;
+	int r = sw_in_launcher(SW_AS_ROOT, scenario_noexec);
+	if (r == 77)
+		skip();
+	assert_int_equal(r, 0);
+}
+
+/* Does this process still have a child (a zombie included)? */
+static bool has_children(void)
+{
+	char path[300];
+	DIR *d = opendir("/proc/self/task");
+	bool any = false;
+	struct dirent *de;
+	while (d && (de = readdir(d)) && !any) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/children", de->d_name);
+		char *k = sw_slurp(path);
+		any = k && k[0];
+		free(k);
+	}
+	if (d)
+		closedir(d);
+	return any;
+}
+
+/* Up to 10 s for the background reaping. */
+static bool children_gone(void)
+{
+	for (int i = 0; i < 1000 && has_children(); i++)
+		usleep(10 * 1000);
+	return !has_children() && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+/* 16.2, with a stand-in for PID 1 that outlives its status: the wait
+ * returns the status while that process lives on, sw_child_free leaves
+ * it running, and once it ends nothing is left. */
+static int scenario_status_first(void)
+{
+	alarm(30); /* a wait that waits for the process fails the test */
+	int hold[2], st[2];
+	CHECK(pipe(hold) == 0 && pipe(st) == 0, "pipe");
+	pid_t p = fork();
+	if (p == 0) {
+		close(hold[1]);
+		char b;
+		_exit(read(hold[0], &b, 1) == 0 ? 3 : 4);
+	}
+	close(hold[0]);
+	sw_spec *s = sw_spec_new();
+	struct sw_child *c = sw_child_new(s);
+	CHECK(c, "handle");
+	c->pid = p;
+	c->status_fd = st[0];
+	int code = 5, got = -1;
+	CHECK(write(st[1], &code, sizeof code) == sizeof code, "write");
+	close(st[1]);
+	CHECK(sw_child_wait(c, &got, NULL) == 0 && got == 5, "status %d", got);
+	CHECK(sw_alive(p), "the wait did not return before the top process ended");
+	sw_child_free(c);
+	CHECK(sw_alive(p), "sw_child_free killed a jail whose status had come");
+	close(hold[1]);
+	CHECK(children_gone(), "the top process was not reaped after sw_child_free");
+	sw_spec_free(s);
+	return 0;
+}
+
+static void test_status_before_teardown(void **state)
+{
+	assert_int_equal(sw_in_launcher(SW_AS(state), scenario_status_first), 0);
+}
+
+/* 16.2 with real jails: statuses right, no zombie after sw_child_free. */
+static int scenario_no_zombies(void)
+{
+	for (int i = 0; i < 8; i++) {
+		char arg[8];
+		snprintf(arg, sizeof arg, "%d", i);
+		const char *cmd[] = { "/h/jt", "exit", arg };
+		sw_spec *s = sw_mini_spec(cmd, 3, false, false);
+		sw_child *c = NULL;
+		int code = -1;
+		CHECK(s && sw_spawn(s, &c, NULL) == 0 && sw_child_wait(c, &code, NULL) == 0,
+		      "launch %d", i);
+		CHECK(code == i, "exit %d, want %d", code, i);
+		sw_child_free(c);
+		sw_spec_free(s);
+	}
+	CHECK(children_gone(), "a jail's PID 1 is left after sw_child_free");
+	return 0;
+}
+
+static void test_no_zombies(void **state)
+{
+	assert_int_equal(sw_in_launcher(SW_AS(state), scenario_no_zombies), 0);
+}
+
 int main(void)
 {
 	const char *storm = getenv("SW_STORM_JAILS");
@@ -299,6 +498,10 @@ int main(void)
 		SW_BOTH(test_lifeline_thread_exit),
 		SW_BOTH(test_lifeline_launcher_killed),
 		SW_BOTH(test_detached_across_threads),
+		SW_BOTH(test_vm_launch),
+		cmocka_unit_test(test_vm_memfd_refused),
+		SW_BOTH(test_status_before_teardown),
+		SW_BOTH(test_no_zombies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

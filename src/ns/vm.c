@@ -1,0 +1,180 @@
+/* vm.c — what the launch from the caller's own memory needs (see
+ * docs/DESIGN.md, "The launch"): the clone3 that starts the jail's first
+ * process on a stack of its own, the sealed memfd of swrap-init that the
+ * jail's PID 1 execs to leave the caller's address space, and the
+ * background reaping of a PID 1 whose status came before its end. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns/launch.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+#if SW_HAVE_INIT
+/* long sw_clone3_call(void *args, size_t size, int (*fn)(void *), void *arg)
+ * clone3, and in the child (on the stack clone_args gives) fn(arg), then
+ * exit with its value. Returns the child's pid, or -errno. The child's
+ * registers are the parent's but rax (0) and rsp (the new stack), so fn
+ * and arg travel in r8/r9, which the system call preserves. */
+long sw_clone3_call(void *args, size_t size, int (*fn)(void *), void *arg)
+	__attribute__((visibility("hidden")));
+__asm__(".text\n"
+	".globl sw_clone3_call\n"
+	".hidden sw_clone3_call\n"
+	".type sw_clone3_call, @function\n"
+	"sw_clone3_call:\n"
+	"	mov %rdx, %r8\n"
+	"	mov %rcx, %r9\n"
+	"	mov $435, %eax\n" /* __NR_clone3 */
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 1f\n"
+	"	xor %ebp, %ebp\n"
+	"	mov %r9, %rdi\n"
+	"	call *%r8\n"
+	"	mov %eax, %edi\n"
+	"	mov $60, %eax\n" /* __NR_exit */
+	"	syscall\n"
+	"	hlt\n"
+	"1:	ret\n"
+	".size sw_clone3_call, .-sw_clone3_call\n");
+
+extern const unsigned char sw_init_image[], sw_init_image_end[];
+
+/* vm.memfd_noexec=2 forbids executable memfds: asked once per process. */
+static bool init_refused;
+
+static const unsigned SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+
+/* One memfd per launch, closed when sw_spawn returns: a memfd kept for the
+ * process's life would be an fd the caller never opened (and a caller
+ * that closes every fd it does not know would pull it away). Making it
+ * costs a few microseconds. */
+int sw_ns_init_fd(void)
+{
+	if (__atomic_load_n(&init_refused, __ATOMIC_RELAXED))
+		return -1;
+	int fd = memfd_create("swrap-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL) /* before 6.3: no MFD_EXEC, always executable */
+		fd = memfd_create("swrap-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		if (errno == EACCES)
+			__atomic_store_n(&init_refused, true, __ATOMIC_RELAXED);
+		return -1;
+	}
+	const unsigned char *p = sw_init_image;
+	size_t left = (size_t)(sw_init_image_end - sw_init_image);
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (fchmod(fd, 0555) < 0 || fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,
+		     size_t size, int (*fn)(void *), void *arg)
+{
+	struct sw_clone_args a;
+	memset(&a, 0, sizeof a);
+	a.flags = flags | CLONE_VM | CLONE_VFORK | CLONE_PIDFD;
+	a.pidfd = (uint64_t)(uintptr_t)pidfd;
+	a.exit_signal = SIGCHLD;
+	a.stack = (uint64_t)(uintptr_t)stack;
+	a.stack_size = size;
+	if (cgroup_fd >= 0) {
+		a.flags |= CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cgroup_fd;
+	}
+	long r = sw_clone3_call(&a, sizeof a, fn, arg);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return (pid_t)r;
+}
+#else
+int sw_ns_init_fd(void)
+{
+	return -1;
+}
+
+pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,
+		     size_t size, int (*fn)(void *), void *arg)
+{
+	(void)flags, (void)cgroup_fd, (void)pidfd, (void)stack, (void)size;
+	(void)fn, (void)arg;
+	errno = ENOSYS;
+	return -1;
+}
+#endif
+
+void *sw_ns_stack_new(size_t size)
+{
+	/* A guard page below: an overflow faults instead of writing into
+	 * the caller's memory. */
+	char *p = mmap(NULL, size + 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p, 4096, PROT_NONE) < 0) {
+		munmap(p, size + 4096);
+		return NULL;
+	}
+	return p + 4096;
+}
+
+void sw_ns_stack_free(void *stack, size_t size)
+{
+	if (stack)
+		munmap((char *)stack - 4096, size + 4096);
+}
+
+static void *reap(void *arg)
+{
+	pid_t pid = (pid_t)(intptr_t)arg;
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+void sw_ns_reap_later(pid_t pid)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	sigset_t all, old;
+	int r = pthread_attr_init(&a);
+	if (r == 0) {
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		pthread_attr_setstacksize(&a, 64 * 1024);
+		/* The caller's signals are for the caller's own threads. */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		r = pthread_create(&t, &a, reap, (void *)(intptr_t)pid);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		pthread_attr_destroy(&a);
+	}
+	if (r != 0) /* no thread to be had: reap here */
+		reap((void *)(intptr_t)pid);
+}
