@@ -10,8 +10,8 @@
  *           `swrap --emit-bwrap=nul` prints; the floors fork/exec of
  *           /bin/true and `unshare -Urmpif /bin/true`.
  *  32 at once  32 launches started together; the total time per round.
- *  caller   the library and bwrap from a caller with 1 GiB resident
- *           (caller.c).
+ *  caller   the library and bwrap from callers with 0, 256, 1024 and
+ *           4096 MiB resident (caller.c).
  *  binds N  N --ro-binds of directories, a quarter of them with a tmpfs
  *           mounted inside (scale.c).
  */
@@ -269,19 +269,20 @@ int main(int argc, char **argv)
 	out("\nRuns per variant: launch %d (after 3 warm-up runs); 32 at once "
 	    "%d rounds; binds N: the runs column (fewer for the large N, whose "
 	    "bwrap runs take seconds).\n\n", runs, rounds);
-	out("- median/p10/p90: wall time until the launcher returns. bwrap's "
-	    "launcher exits as soon as its PID 1 reports the command's status; "
-	    "swrap waits for the jail's PID 1 to exit, which includes tearing "
-	    "down the jail's namespaces.\n");
+	out("- median/p10/p90: wall time until the launcher returns. Both "
+	    "bwrap and swrap return as soon as the jail's PID 1 reports the "
+	    "command's status; the teardown of the jail's namespaces goes on "
+	    "after (swrap's PID 1 is reaped in the background).\n");
 	out("- CPU ms: user + system time of the launch: the launcher and every "
 	    "process of the jail (this bench is a child subreaper and reaps "
 	    "them all); for the library, this process's time plus its reaped "
 	    "children's. It is less sensitive to the machine's load than wall "
 	    "time.\n");
 	out("- caller +N MiB: the same launches from a process that has N MiB "
-	    "resident (a forked child of the bench): sw_spawn clones the "
-	    "caller without CLONE_VM, so its cost grows with the caller's "
-	    "page tables; posix_spawn of bwrap does not.\n");
+	    "resident (a forked child of the bench). sw_spawn shares the "
+	    "caller's memory (CLONE_VM|CLONE_VFORK, the jail's PID 1 then "
+	    "execs swrap-init from a sealed memfd), as posix_spawn of bwrap "
+	    "does, so neither copies the caller's page tables.\n");
 	out("- peak memory: ru_maxrss (wait4) of the launcher, forked by a tiny "
 	    "static probe (bench/probe/rss.c) so that the bench's own size does "
 	    "not count; the launcher's peak or that of a process it reaped, "

@@ -38,10 +38,15 @@ struct summary {
 	int big_n;                       /* that largest N */
 	double rss_sw, rss_bw;           /* peak memory, KiB */
 	int fails_32;                    /* failed launches of the 32-at-once case */
+#define BENCH_MAX_CALLERS 8
+	int ncallers;                    /* caller sizes measured */
+	size_t caller_mb[BENCH_MAX_CALLERS];
+	double caller_lib[BENCH_MAX_CALLERS], caller_bw[BENCH_MAX_CALLERS];
+	double caller_small[BENCH_MAX_CALLERS]; /* the library from the smallest */
 };
 extern struct summary bench_sum;
 
-/* caller.c: sw_spawn and bwrap from a caller with a big resident set. */
+/* caller.c: sw_spawn and bwrap from callers of several resident sizes. */
 void caller_case(const sw_spec *spec, char **bwrap);
 
 /* scale.c */

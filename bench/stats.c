@@ -207,7 +207,7 @@ void out_targets(void)
 	const struct summary *m = &bench_sum;
 	char what[128];
 	int n = m->big_n ? m->big_n : 2000;
-	out("\n| target (issue 8) | measured | |\n|---|---:|---|\n");
+	out("\n| target (issues 8 and 16) | measured | |\n|---|---:|---|\n");
 	target("swrap command, shim profile: median wall <= 0.6x bwrap",
 	       div_or_0(m->cmd, m->bwrap), 0.6);
 	target("library (sw_spawn + wait): median wall <= 0.4x bwrap",
@@ -221,4 +221,14 @@ void out_targets(void)
 	       1.0);
 	out("| 32 concurrent launches: failures | %d | %s |\n", m->fails_32,
 	    m->fails_32 ? "**missed**" : "met");
+	for (int i = 0; i < m->ncallers; i++) {
+		if (m->caller_mb[i] < 1024)
+			continue;
+		snprintf(what, sizeof what, "caller +%zu MiB: library <= 0.5x "
+			 "posix_spawn(bwrap) (issue 16)", m->caller_mb[i]);
+		target(what, div_or_0(m->caller_lib[i], m->caller_bw[i]), 0.5);
+		snprintf(what, sizeof what, "caller +%zu MiB: library <= 1.2x the "
+			 "same from the smallest caller (issue 16)", m->caller_mb[i]);
+		target(what, div_or_0(m->caller_lib[i], m->caller_small[i]), 1.2);
+	}
 }

@@ -129,6 +129,10 @@ static void __attribute__((noreturn, used)) init_main(long *sp)
 	char **argv = (char **)(sp + 1);
 	if (argc != 6)
 		leave(127);
+	/* Not dumpable: the exec of an execute-only file made it so already
+	 * (src/ns/vm.c); this covers a root inside the jail, who can read
+	 * it. The command must not ptrace its PID 1 or open its /proc files. */
+	SYS4(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0);
 	long cmd = number(argv[1]), go = number(argv[2]), life = number(argv[3]);
 	long status = number(argv[4]), handled = number(argv[5]);
 	if (cmd <= 0 || handled < 0)

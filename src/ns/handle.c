@@ -168,11 +168,6 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 	return sw_error_set(err, e, "can't %s: %s", w, strerror(e));
 }
 
-static int exit_code(int status)
-{
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* The command's exit code from PID 1's status pipe (launch.h, st): true
  * once it has come. block: wait for it; EOF means PID 1 ended without
  * sending one (it was killed), and waitpid tells the rest. */
@@ -201,9 +196,8 @@ static bool read_status(struct sw_child *c, bool block)
 /* Reaps the top process if it has ended; never blocks. */
 static bool reap_now(struct sw_child *c)
 {
-	int status;
-	pid_t p = waitpid(c->pid, &status, WNOHANG);
-	if (p == c->pid || (p < 0 && errno == ECHILD))
+	int r = sw_ns_wait(c->pid, c->pidfd, WNOHANG, NULL);
+	if (r == 1 || r == -ECHILD)
 		c->reaped = true;
 	return c->reaped;
 }
@@ -232,16 +226,14 @@ int sw_child_wait(sw_child *c, int *code, sw_error *err)
 		 * A cgroup can be removed only once the jail is empty: then
 		 * the wait is for all of it. */
 		if (!read_status(c, true) || c->cg) {
-			int status;
-			pid_t p;
-			while ((p = waitpid(c->pid, &status, 0)) < 0 && errno == EINTR)
-				;
-			if (p < 0)
-				return sw_error_set(err, errno, "waiting for the jail (pid %d): %s",
-						    (int)c->pid, strerror(errno));
+			int status = 0;
+			int r = sw_ns_wait(c->pid, c->pidfd, 0, &status);
+			if (r < 0)
+				return sw_error_set(err, -r, "waiting for the jail (pid %d): %s",
+						    (int)c->pid, strerror(-r));
 			c->reaped = true;
 			if (!c->have_status)
-				c->exit_code = exit_code(status);
+				c->exit_code = status;
 		} else {
 			reap_now(c);
 		}
@@ -362,8 +354,10 @@ void sw_child_free(sw_child *c)
 	}
 	/* The status came before PID 1's end: PID 1 is reaped in the
 	 * background once the kernel has torn its namespaces down. */
-	if (c->finished && !c->reaped && !reap_now(c))
-		sw_ns_reap_later(c->pid);
+	if (c->finished && !c->reaped && !reap_now(c)) {
+		sw_ns_reap_later(c->pid, c->pidfd); /* the thread closes the pidfd */
+		c->pidfd = -1;
+	}
 	if (c->cg) /* a detached jail keeps its cgroup; --kill-cgroup ends it */
 		sw_cgroup_release(c->cg);
 	c->cg = NULL;

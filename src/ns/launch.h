@@ -121,8 +121,13 @@ pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack
 		     size_t size, int (*fn)(void *), void *arg);
 void *sw_ns_stack_new(size_t size);
 void sw_ns_stack_free(void *stack, size_t size);
-/* Reaps pid in a thread of its own (or here, if none can be made). */
-void sw_ns_reap_later(pid_t pid);
+/* Waits for the jail's top process (by pidfd when there is one): 1 and
+ * *code (exit status, or 128+N for signal N) once reaped, 0 with WNOHANG
+ * while it runs, or -errno. */
+int sw_ns_wait(pid_t pid, int pidfd, int options, int *code);
+/* Reaps it in a thread of its own (or here, if none can be made); takes
+ * pidfd (-1 for none), which the thread closes once it is done. */
+void sw_ns_reap_later(pid_t pid, int pidfd);
 
 /* Does this launch use the lifeline (else PR_SET_PDEATHSIG)? */
 static inline bool sw_ns_uses_lifeline(const struct sw_launch *L)

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -86,7 +87,10 @@ int sw_ns_init_fd(void)
 		p += n;
 		left -= (size_t)n;
 	}
-	if (fchmod(fd, 0555) < 0 || fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
+	/* Execute-only: the exec of a file its runner can't read leaves the
+	 * process not dumpable, from its first instruction, so the command
+	 * (same uid) can't ptrace the jail's PID 1 or open its /proc files. */
+	if (fchmod(fd, 0111) < 0 || fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -151,16 +155,58 @@ void sw_ns_stack_free(void *stack, size_t size)
 		munmap((char *)stack - 4096, size + 4096);
 }
 
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+int sw_ns_wait(pid_t pid, int pidfd, int options, int *code)
+{
+	siginfo_t si;
+	int r;
+	memset(&si, 0, sizeof si);
+	/* By pidfd where the kernel can (5.4): a pid the caller reaped
+	 * itself may be another child of its own by now. */
+	while ((r = pidfd >= 0 ? waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED | options)
+			       : waitid(P_PID, (id_t)pid, &si, WEXITED | options)) < 0 &&
+	       errno == EINTR)
+		;
+	if (r < 0 && errno == EINVAL && pidfd >= 0)
+		return sw_ns_wait(pid, -1, options, code);
+	if (r < 0)
+		return -errno;
+	if (si.si_pid == 0)
+		return 0; /* WNOHANG: still running */
+	if (code)
+		*code = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+	return 1;
+}
+
+struct reap_job {
+	pid_t pid;
+	int pidfd;
+};
+
 static void *reap(void *arg)
 {
-	pid_t pid = (pid_t)(intptr_t)arg;
-	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
-		;
+	struct reap_job *j = arg;
+	sw_ns_wait(j->pid, j->pidfd, 0, NULL);
+	if (j->pidfd >= 0)
+		close(j->pidfd);
+	free(j);
 	return NULL;
 }
 
-void sw_ns_reap_later(pid_t pid)
+void sw_ns_reap_later(pid_t pid, int pidfd)
 {
+	struct reap_job *j = malloc(sizeof *j);
+	if (!j) {
+		sw_ns_wait(pid, pidfd, 0, NULL);
+		if (pidfd >= 0)
+			close(pidfd);
+		return;
+	}
+	j->pid = pid;
+	j->pidfd = pidfd;
 	pthread_attr_t a;
 	pthread_t t;
 	sigset_t all, old;
@@ -171,10 +217,10 @@ void sw_ns_reap_later(pid_t pid)
 		/* The caller's signals are for the caller's own threads. */
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		r = pthread_create(&t, &a, reap, (void *)(intptr_t)pid);
+		r = pthread_create(&t, &a, reap, j);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		pthread_attr_destroy(&a);
 	}
 	if (r != 0) /* no thread to be had: reap here */
-		reap((void *)(intptr_t)pid);
+		reap(j);
 }

@@ -1,6 +1,10 @@
 /* launcher.c — see launcher.h. */
 #include "launcher.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -96,4 +100,31 @@ sw_spec *sw_mini_spec(const char *const *cmd, size_t n, bool die, bool detach)
 		return NULL;
 	}
 	return s;
+}
+
+/* Does this process still have a child (a zombie included)? */
+static bool has_children(void)
+{
+	char path[300];
+	DIR *d = opendir("/proc/self/task");
+	bool any = false;
+	struct dirent *de;
+	while (d && (de = readdir(d)) && !any) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/children", de->d_name);
+		char *k = sw_slurp(path);
+		any = k && k[0];
+		free(k);
+	}
+	if (d)
+		closedir(d);
+	return any;
+}
+
+bool sw_children_gone(void)
+{
+	for (int i = 0; i < 1000 && has_children(); i++)
+		usleep(10 * 1000);
+	return !has_children() && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
 }

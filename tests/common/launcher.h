@@ -32,6 +32,10 @@ bool sw_alive(pid_t pid);
 struct sw_spec;
 /* The smallest useful jail: user, pid, ipc, uts namespaces; /usr and its
  * links; the helpers at /h; cmd as the command. NULL on error. */
+/* Waits (up to 10 s) until this process has no child left, not even one
+ * a sw_child_free hands to the library's background reaping (a jail's
+ * PID 1 whose status came before its teardown); then true if none is. */
+bool sw_children_gone(void);
 struct sw_spec *sw_mini_spec(const char *const *cmd, size_t n, bool die, bool detach);
 
 /* The directory holding the static test helpers (for --ro-bind DIR /h). */

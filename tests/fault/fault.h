@@ -4,9 +4,10 @@
  * library's launch path calls (list in FAULT_WRAPPED, mk/fault.mk). While
  * armed, each wrapped call increments a counter; the call that brings it to
  * the target fails with EIO instead of running. The counter lives in
- * ordinary memory, so the jail's child (a copy of the parent at clone)
- * continues from the parent's count: target N fails "the Nth call of the
- * launch path" in whichever process reaches it.
+ * ordinary memory, so the jail's child continues from the parent's count
+ * (it is a copy of the parent at clone, or shares its memory: then the
+ * parent's count includes the child's calls): target N fails "the Nth
+ * call of the launch path" in whichever process reaches it.
  */
 #ifndef SW_FAULT_H
 #define SW_FAULT_H

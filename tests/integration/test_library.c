@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -396,34 +395,6 @@ static void test_vm_memfd_refused(void **state)
 	assert_int_equal(r, 0);
 }
 
-/* Does this process still have a child (a zombie included)? */
-static bool has_children(void)
-{
-	char path[300];
-	DIR *d = opendir("/proc/self/task");
-	bool any = false;
-	struct dirent *de;
-	while (d && (de = readdir(d)) && !any) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "/proc/self/task/%s/children", de->d_name);
-		char *k = sw_slurp(path);
-		any = k && k[0];
-		free(k);
-	}
-	if (d)
-		closedir(d);
-	return any;
-}
-
-/* Up to 10 s for the background reaping. */
-static bool children_gone(void)
-{
-	for (int i = 0; i < 1000 && has_children(); i++)
-		usleep(10 * 1000);
-	return !has_children() && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
-}
-
 /* 16.2, with a stand-in for PID 1 that outlives its status: the wait
  * returns the status while that process lives on, sw_child_free leaves
  * it running, and once it ends nothing is left. */
@@ -452,7 +423,7 @@ static int scenario_status_first(void)
 	sw_child_free(c);
 	CHECK(sw_alive(p), "sw_child_free killed a jail whose status had come");
 	close(hold[1]);
-	CHECK(children_gone(), "the top process was not reaped after sw_child_free");
+	CHECK(sw_children_gone(), "the top process was not reaped after sw_child_free");
 	sw_spec_free(s);
 	return 0;
 }
@@ -478,7 +449,7 @@ static int scenario_no_zombies(void)
 		sw_child_free(c);
 		sw_spec_free(s);
 	}
-	CHECK(children_gone(), "a jail's PID 1 is left after sw_child_free");
+	CHECK(sw_children_gone(), "a jail's PID 1 is left after sw_child_free");
 	return 0;
 }
 
