@@ -325,11 +325,17 @@ int sw_spec_validate(const sw_spec *spec, sw_error *err);
 /* ---- launching -------------------------------------------------------- */
 
 /* Starts the jail. Blocks until the command has been exec'd (or the launch
- * failed: then nothing is left behind). *out is owned by the caller. */
+ * failed: then nothing is left behind). *out is owned by the caller. The
+ * jail's first process usually shares the caller's memory (CLONE_VM, as
+ * posix_spawn does; only the calling thread waits), so a launch costs the
+ * same whatever the caller's size. */
 int sw_spawn(const sw_spec *spec, sw_child **out, sw_error *err);
 
-/* Waits for the jail to end. *exit_code: the command's exit status, or
- * 128+N when killed by signal N. Blocks. Frees nothing. */
+/* Waits for the command to end. *exit_code: the command's exit status, or
+ * 128+N when killed by signal N. Blocks. The jail's PID 1 sends the status
+ * before it exits: the wait does not include the teardown of the jail's
+ * namespaces (with a cgroup, which is removed here, it does). Frees
+ * nothing; PID 1 is reaped by sw_child_free. */
 int sw_child_wait(sw_child *child, int *exit_code, sw_error *err);
 /* Sends sig to the jail's top process through its pidfd. With a PID
  * namespace (and no sw_spec_as_pid_1) that process is the jail's PID 1,
@@ -341,7 +347,7 @@ int sw_child_kill(sw_child *child, int sig, sw_error *err);
 /* A graceful stop: SIGTERM as sw_child_kill, then up to grace_ms for the
  * jail to end, then SIGKILL of the whole jail (PID 1, whose end takes
  * every process of its PID namespace with it, and everything left in the
- * jail's cgroup). Reaps it and sets *exit_code as sw_child_wait does
+ * jail's cgroup). Sets *exit_code as sw_child_wait does
  * (128+9 = 137 when it had to be killed, or when the command's own
  * SIGTERM killed it: 143). Without a PID namespace and without a cgroup
  * only the top process is killed: processes it started may remain. Blocks
@@ -370,7 +376,9 @@ const char *sw_child_warning(const sw_child *child);
 int sw_child_pidfd(const sw_child *child); /* -1 when the kernel has none */
 /* Closes the handle. A detached jail still running keeps running (and its
  * cgroup stays until sw_cgroup_kill); any other is killed and reaped first,
- * so this may block briefly. NULL is fine. */
+ * so this may block briefly. A PID 1 still tearing down after its status
+ * came is reaped by a thread of the library's, which also closes the
+ * pidfd once it is done. NULL is fine. */
 void sw_child_free(sw_child *child);
 
 /* Kills every process of a jail's cgroup (cgroup.kill on v2; freeze, kill,
