@@ -230,15 +230,29 @@ static void send_command(int sock, pid_t cmd)
 	close(sock);
 }
 
-/* keep[0..n) sorted (no allocation: insertion sort). */
-static void sort_fds(int *keep, int n)
+/* What PID 1 holds: the lifeline, --sync-fd, the "go" socket, the status
+ * pipe, the lock files, and extra[] (-1 entries are ignored). keep[] gets
+ * them sorted (insertion sort: no allocation); returns the count. */
+#define SW_PID1_FDS (SW_LOCK_FILES_MAX + 6)
+static int pid1_fds(const struct sw_launch *L, const int *locks, int nlocks,
+		    int extra0, int extra1, int keep[SW_PID1_FDS])
 {
+	int n = 0;
+	keep[n++] = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
+	keep[n++] = L->spec->sync_fd;
+	keep[n++] = L->go[0];
+	keep[n++] = L->st[1];
+	keep[n++] = extra0;
+	keep[n++] = extra1;
+	for (int i = 0; i < nlocks; i++)
+		keep[n++] = locks[i];
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
 			int t = keep[j];
 			keep[j] = keep[j - 1];
 			keep[j - 1] = t;
 		}
+	return n;
 }
 
 /* PID 1 of the jail: reaps every orphan, leaves with the command's status
@@ -252,15 +266,8 @@ static void __attribute__((noreturn))
 reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int keep[SW_LOCK_FILES_MAX + 4];
-	int n = 0;
-	keep[n++] = life;
-	keep[n++] = L->spec->sync_fd;
-	keep[n++] = L->go[0];
-	keep[n++] = L->st[1];
-	for (int i = 0; i < nlocks; i++)
-		keep[n++] = locks[i];
-	sort_fds(keep, n);
+	int keep[SW_PID1_FDS];
+	int n = pid1_fds(L, locks, nlocks, -1, -1, keep);
 	/* A launcher that ignores SIGCHLD would have the command reaped by
 	 * the kernel, its status lost. */
 	signal(SIGCHLD, SIG_DFL);
@@ -322,17 +329,9 @@ static void __attribute__((noreturn))
 exec_init(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 {
 	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int keep[SW_LOCK_FILES_MAX + 6];
-	int n = 0;
-	keep[n++] = life;
-	keep[n++] = L->spec->sync_fd;
-	keep[n++] = L->go[0];
-	keep[n++] = L->st[1];
-	keep[n++] = L->init_fd;
-	keep[n++] = L->rep[1]; /* CLOEXEC: the exec closes it, the parent sees EOF */
-	for (int i = 0; i < nlocks; i++)
-		keep[n++] = locks[i];
-	sort_fds(keep, n);
+	int keep[SW_PID1_FDS];
+	/* rep[1] is CLOEXEC: the exec closes it, and the parent sees EOF. */
+	int n = pid1_fds(L, locks, nlocks, L->init_fd, L->rep[1], keep);
 	close_all_but(keep, n);
 	/* swrap-init waits for the parent's ack before it reaps anything. */
 	int go = send_pidfd(L->go[0], cmd) ? L->go[0] : -1;
