@@ -377,8 +377,8 @@ int sw_child_pidfd(const sw_child *child); /* -1 when the kernel has none */
 /* Closes the handle. A detached jail still running keeps running (and its
  * cgroup stays until sw_cgroup_kill); any other is killed and reaped first,
  * so this may block briefly. A PID 1 still tearing down after its status
- * came is reaped by a thread of the library's, which also closes the
- * pidfd once it is done. NULL is fine. */
+ * came is reaped by a short-lived thread of the library's (the handle's
+ * fds are all closed on return). NULL is fine. */
 void sw_child_free(sw_child *child);
 
 /* Kills every process of a jail's cgroup (cgroup.kill on v2; freeze, kill,

@@ -354,10 +354,8 @@ void sw_child_free(sw_child *c)
 	}
 	/* The status came before PID 1's end: PID 1 is reaped in the
 	 * background once the kernel has torn its namespaces down. */
-	if (c->finished && !c->reaped && !reap_now(c)) {
-		sw_ns_reap_later(c->pid, c->pidfd); /* the thread closes the pidfd */
-		c->pidfd = -1;
-	}
+	if (c->finished && !c->reaped && !reap_now(c))
+		sw_ns_reap_later(c->pid);
 	if (c->cg) /* a detached jail keeps its cgroup; --kill-cgroup ends it */
 		sw_cgroup_release(c->cg);
 	c->cg = NULL;

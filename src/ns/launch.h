@@ -125,9 +125,8 @@ void sw_ns_stack_free(void *stack, size_t size);
  * *code (exit status, or 128+N for signal N) once reaped, 0 with WNOHANG
  * while it runs, or -errno. */
 int sw_ns_wait(pid_t pid, int pidfd, int options, int *code);
-/* Reaps it in a thread of its own (or here, if none can be made); takes
- * pidfd (-1 for none), which the thread closes once it is done. */
-void sw_ns_reap_later(pid_t pid, int pidfd);
+/* Reaps it in a thread of its own (or here, if none can be made). */
+void sw_ns_reap_later(pid_t pid);
 
 /* Does this launch use the lifeline (else PR_SET_PDEATHSIG)? */
 static inline bool sw_ns_uses_lifeline(const struct sw_launch *L)

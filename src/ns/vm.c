@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -181,32 +180,19 @@ int sw_ns_wait(pid_t pid, int pidfd, int options, int *code)
 	return 1;
 }
 
-struct reap_job {
-	pid_t pid;
-	int pidfd;
-};
-
 static void *reap(void *arg)
 {
-	struct reap_job *j = arg;
-	sw_ns_wait(j->pid, j->pidfd, 0, NULL);
-	if (j->pidfd >= 0)
-		close(j->pidfd);
-	free(j);
+	sw_ns_wait((pid_t)(intptr_t)arg, -1, 0, NULL);
 	return NULL;
 }
 
-void sw_ns_reap_later(pid_t pid, int pidfd)
+/* By pid, not pidfd: the thread holds no fd of the caller's, so the
+ * handle's fds are all closed when sw_child_free returns. (A pid could
+ * only be someone else's if the caller reaped this one behind the
+ * library's back and the number came round again before the thread
+ * started waiting; once it waits, a reap by someone else wakes it.) */
+void sw_ns_reap_later(pid_t pid)
 {
-	struct reap_job *j = malloc(sizeof *j);
-	if (!j) {
-		sw_ns_wait(pid, pidfd, 0, NULL);
-		if (pidfd >= 0)
-			close(pidfd);
-		return;
-	}
-	j->pid = pid;
-	j->pidfd = pidfd;
 	pthread_attr_t a;
 	pthread_t t;
 	sigset_t all, old;
@@ -217,10 +203,10 @@ void sw_ns_reap_later(pid_t pid, int pidfd)
 		/* The caller's signals are for the caller's own threads. */
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		r = pthread_create(&t, &a, reap, j);
+		r = pthread_create(&t, &a, reap, (void *)(intptr_t)pid);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		pthread_attr_destroy(&a);
 	}
 	if (r != 0) /* no thread to be had: reap here */
-		reap(j);
+		reap((void *)(intptr_t)pid);
 }
