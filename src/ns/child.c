@@ -346,6 +346,10 @@ exec_init(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 			 decimal(a[4], (long long)sw_env_plan_landlock_handled(L->env)), NULL };
 	char *envp[] = { NULL };
 	syscall(SYS_execveat, L->init_fd, "", argv, envp, AT_EMPTY_PATH);
+	/* Before 6.1 this fails with ENOENT when the jail has no /dev/fd/N
+	 * (see vm_launch in spawn.c): by the jail's /proc instead. */
+	if (errno == ENOENT && L->init_path[0])
+		execve(L->init_path, argv, envp);
 	int e = errno;
 	kill(cmd, SIGKILL);
 	die(L, SW_STEP_INIT, -1, e);

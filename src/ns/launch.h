@@ -91,6 +91,7 @@ struct sw_launch {
 	bool vm;
 	void *vm_stack;
 	int init_fd;
+	char init_path[32]; /* "/proc/self/fd/N" when the jail has /proc, or "" */
 
 	/* Where the command starts when --chdir is not given (bubblewrap):
 	 * the launcher's cwd if it exists inside, else $HOME, else /. */
@@ -119,6 +120,8 @@ int sw_ns_init_fd(void);
  * child runs fn(arg) on stack[0, size) and exits with its value. */
 pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,
 		     size_t size, int (*fn)(void *), void *arg);
+/* Is the running kernel at least major.minor (uname)? */
+bool sw_ns_kernel_at_least(int major, int minor);
 void *sw_ns_stack_new(size_t size);
 void sw_ns_stack_free(void *stack, size_t size);
 /* Waits for the jail's top process (by pidfd when there is one): 1 and

@@ -372,6 +372,16 @@ static int netns_leave(int saved)
 static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 {
 	const sw_spec *s = L->spec;
+	/* Before 6.1 (5.10 measured; 6.1, 6.12 and 6.18 fine) execveat() of an
+	 * fd fails with ENOENT where the jail's root has no /dev/fd/N to
+	 * resolve the name the kernel gives it (an LSM hook re-reads it): PID 1
+	 * then execs /proc/self/fd/N, which needs procfs at /proc. */
+	bool proc = false;
+	for (size_t i = 0; i < s->nfs; i++)
+		if (s->fs[i].kind == SW_FS_PROC && strcmp(s->fs[i].dest, "/proc") == 0)
+			proc = true;
+	if (sw_ns_has_reaper(L) && !proc && !sw_ns_kernel_at_least(6, 1))
+		return false;
 	if (!SW_HAVE_INIT || (s->force & (SW_FORCE_CLONE_FALLBACK | SW_FORCE_NO_VM)))
 		return false;
 	if (L->join || s->info_fd >= 0 || c->json_fd >= 0 || s->userns_block_fd != SW_NO_FD ||
@@ -383,6 +393,8 @@ static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 		return false;
 	if (sw_ns_has_reaper(L) && (L->init_fd = sw_ns_init_fd()) < 0)
 		return false;
+	if (sw_ns_has_reaper(L) && proc)
+		snprintf(L->init_path, sizeof L->init_path, "/proc/self/fd/%d", L->init_fd);
 	return (L->vm_stack = sw_ns_stack_new(SW_VM_STACK)) != NULL;
 }
 

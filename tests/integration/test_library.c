@@ -26,6 +26,7 @@
 
 #include "launcher.h"
 #include "ns/child.h"
+#include "ns/launch.h"
 #include "spec/spec.h"
 #include "swrap.h"
 
@@ -313,13 +314,15 @@ static void first_word(pid_t pid, char *buf, size_t n)
 	}
 }
 
-/* A pidns jail running `sleep 60`: its PID 1 must be (or not be)
- * swrap-init; SIGTERM reaches the command through it (143). */
-static int pid1_is(unsigned force, bool want_init)
+/* A pidns jail running `sleep 60` (with procfs at /proc, or none): its
+ * PID 1 must be (or not be) swrap-init; SIGTERM reaches the command
+ * through it (143). */
+static int pid1_is_in(unsigned force, bool proc, bool want_init)
 {
 	const char *cmd[] = { "/h/jt", "sleep", "60" };
 	sw_spec *s = sw_mini_spec(cmd, 3, false, false);
 	CHECK(s, "spec");
+	CHECK(!proc || sw_spec_mount(s, SW_FS_PROC, "/proc", NULL) == 0, "--proc");
 	s->force |= force;
 	sw_child *c = NULL;
 	sw_error e = { 0 };
@@ -337,12 +340,21 @@ static int pid1_is(unsigned force, bool want_init)
 	return 0;
 }
 
+static int pid1_is(unsigned force, bool want_init)
+{
+	return pid1_is_in(force, true, want_init);
+}
+
 static int scenario_vm(void)
 {
 	int before = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	CHECK(before == 1, "the launcher should start dumpable");
 	if (pid1_is(0, true) || pid1_is(SW_FORCE_NO_VM, false) ||
 	    pid1_is(SW_FORCE_CLONE_FALLBACK, false))
+		return 1;
+	/* Without /proc in the jail, a kernel before 6.1 can't exec
+	 * swrap-init (see vm_launch in src/ns/spawn.c). */
+	if (pid1_is_in(0, false, sw_ns_kernel_at_least(6, 1)))
 		return 1;
 	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1, "the launch changed the caller's dumpable flag");
 	/* A launcher that is not dumpable stays so: its jails copy it. */
