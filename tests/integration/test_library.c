@@ -327,9 +327,18 @@ static int pid1_is_in(unsigned force, bool proc, bool want_init)
 	sw_child *c = NULL;
 	sw_error e = { 0 };
 	CHECK(sw_spawn(s, &c, &e) == 0, "spawn: %s", e.msg);
+	/* The caller resumes when PID 1's exec lets go of the caller's memory
+	 * (CLONE_VFORK), a moment before /proc shows the new program: look
+	 * for up to 5 s for swrap-init, or 200 ms for its absence. */
 	char w[256];
-	first_word(sw_child_pid(c), w, sizeof w);
-	CHECK((strcmp(w, "swrap-init") == 0) == want_init, "PID 1 is '%s'", w);
+	bool init = false;
+	for (int i = 0; i < (want_init ? 500 : 20) && !init; i++) {
+		first_word(sw_child_pid(c), w, sizeof w);
+		init = strcmp(w, "swrap-init") == 0;
+		if (!init)
+			usleep(10 * 1000);
+	}
+	CHECK(init == want_init, "PID 1 is '%s'", w);
 	CHECK(sw_child_command_pid(c) > 0 && sw_child_command_pid(c) != sw_child_pid(c),
 	      "command pid %d", (int)sw_child_command_pid(c));
 	int code = -1;
