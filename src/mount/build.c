@@ -438,7 +438,7 @@ static int dev_links(struct ctx *c, int d)
 	if (pts < 0)
 		return fail(c, SW_STEP_FS_DEV, errno);
 	int r = mount("devpts", fd_path(p, pts), "devpts", MS_NOSUID | MS_NOEXEC,
-		      "newinstance,ptmxmode=0666,mode=620");
+		      c->plan->devpts_data);
 	int e = errno;
 	close(pts);
 	return r < 0 ? fail(c, SW_STEP_FS_DEV, e) : 0;
@@ -446,7 +446,7 @@ static int dev_links(struct ctx *c, int d)
 
 static int do_dev(struct ctx *c, const char *dest)
 {
-	if (do_fs_mount(c, dest, 0700, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+	if (do_fs_mount(c, dest, 0700, "tmpfs", MS_NOSUID | MS_NODEV, c->plan->dev_data) < 0)
 		return -1;
 	int d = in_root(c->root, dest, O_PATH | O_DIRECTORY);
 	if (d < 0)
