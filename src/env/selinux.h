@@ -2,9 +2,9 @@
  *
  * bubblewrap refuses both where SELinux is not enabled and otherwise
  * calls libselinux: setexeccon() for the command, setfscreatecon() for the
- * files it makes, and a context="LABEL" mount option for the tmpfs and
- * devpts instances it mounts. swrap does the same with the kernel's own
- * interfaces:
+ * files it makes, and a context="LABEL" mount option for the tmpfs
+ * instances it mounts (--tmpfs, --dev). swrap does the same with the
+ * kernel's own interfaces:
  *
  *   - enabled: what is_selinux_enabled() answers: a read-write selinuxfs
  *     (at /sys/fs/selinux, /selinux, or wherever /proc/self/mounts says)

@@ -438,7 +438,7 @@ static int dev_links(struct ctx *c, int d)
 	if (pts < 0)
 		return fail(c, SW_STEP_FS_DEV, errno);
 	int r = mount("devpts", fd_path(p, pts), "devpts", MS_NOSUID | MS_NOEXEC,
-		      c->plan->devpts_data);
+		      "newinstance,ptmxmode=0666,mode=620");
 	int e = errno;
 	close(pts);
 	return r < 0 ? fail(c, SW_STEP_FS_DEV, e) : 0;

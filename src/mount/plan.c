@@ -105,8 +105,8 @@ int sw_mount_label_opts(const char *opts, const char *label, char **out)
 	return 0;
 }
 
-/* The mount data of a tmpfs, dev's tmpfs or devpts: opts, and the file
- * label when there is one. */
+/* The mount data of a tmpfs (--tmpfs, --dev): opts, and the file label
+ * when there is one. */
 static int label_data(const sw_spec *spec, const char *opts, char **out,
 		      sw_error *err)
 {
@@ -267,9 +267,6 @@ int sw_mount_plan_new(const sw_spec *spec, struct sw_mount_plan **out,
 	}
 	if (r == 0)
 		r = label_data(spec, "mode=0755", &p->dev_data, err);
-	if (r == 0)
-		r = label_data(spec, "newinstance,ptmxmode=0666,mode=620",
-			       &p->devpts_data, err);
 	if (r == 0 && p->legacy)
 		r = plan_submounts(p, err);
 	if (r < 0) {
@@ -343,7 +340,6 @@ void sw_mount_plan_free(struct sw_mount_plan *p)
 	}
 	free((void *)p->close_fds);
 	free(p->dev_data);
-	free(p->devpts_data);
 	free(p->ops);
 	free(p);
 }
