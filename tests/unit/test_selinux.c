@@ -23,6 +23,7 @@
 
 #include "env/selinux.h"
 #include "mount/mount_int.h"
+#include "ns/child.h"
 #include "spec/spec.h"
 
 /* ---- the fake machine -------------------------------------------------- */
@@ -419,6 +420,39 @@ static void test_plan_carries_the_label(void **state)
 	sw_spec_free(s);
 }
 
+/* ---- the parent's words for a child's failure --------------------------- */
+
+static void test_child_failures_named(void **state)
+{
+	(void)state;
+	sw_spec *s = labelled("system_u:system_r:sandbox_t:s0",
+			      "system_u:object_r:sandbox_file_t:s0");
+	assert_int_equal(sw_spec_tmpfs(s, "/tmp", SW_MODE_DEFAULT, 0, NULL), 0);
+	assert_int_equal(sw_spec_mount(s, SW_FS_DEV, "/dev", NULL), 0);
+	assert_int_equal(sw_spec_mount(s, SW_FS_MQUEUE, "/mq", NULL), 0);
+	sw_error err = { 0 };
+	struct sw_report rep = { .step = SW_STEP_SELINUX, .index = 0, .err = EACCES };
+	assert_int_equal(sw_ns_describe(s, &rep, &err), -EACCES);
+	assert_string_equal(err.msg, "--exec-label system_u:system_r:sandbox_t:s0: "
+			    "can't set the command's label: Permission denied");
+	rep.index = 1;
+	assert_int_equal(sw_ns_describe(s, &rep, &err), -EACCES);
+	assert_string_equal(err.msg, "--file-label system_u:object_r:sandbox_file_t:s0: "
+			    "can't set the label of new files: Permission denied");
+	/* A labelled mount the policy refuses says it carried the label. */
+	rep = (struct sw_report){ .step = SW_STEP_FS_MOUNT, .index = 0, .err = EACCES };
+	sw_ns_describe(s, &rep, &err);
+	assert_string_equal(err.msg, "--tmpfs: can't mount on /tmp: Permission denied "
+			    "(with --file-label system_u:object_r:sandbox_file_t:s0)");
+	rep.index = 1;
+	sw_ns_describe(s, &rep, &err);
+	assert_non_null(strstr(err.msg, "(with --file-label system_u:object_r:sandbox_file_t:s0)"));
+	rep.index = 2; /* mqueue carries none */
+	sw_ns_describe(s, &rep, &err);
+	assert_null(strstr(err.msg, "--file-label"));
+	sw_spec_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +469,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_proc_fd_clear_of_fd_maps, setup, teardown),
 		cmocka_unit_test(test_label_opts),
 		cmocka_unit_test(test_plan_carries_the_label),
+		cmocka_unit_test(test_child_failures_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
