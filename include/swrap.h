@@ -234,8 +234,14 @@ int sw_spec_landlock(sw_spec *spec, int mode, sw_error *err);
 void sw_spec_disable_userns(sw_spec *spec, bool on);
 void sw_spec_assert_userns_disabled(sw_spec *spec, bool on);
 
-/* SELinux labels (--exec-label, --file-label): refused at spawn where
- * SELinux is not enabled, as bubblewrap does. */
+/* SELinux labels, as bubblewrap's --exec-label (exec true: the context
+ * the command is exec'd in) and --file-label (exec false: the files the
+ * jail creates, and its tmpfs mounts, context="LABEL"). A new
+ * call replaces the label. Only the spec is touched here (-EINVAL for an
+ * empty label, -ENOMEM); sw_spawn checks it without libselinux, in the
+ * caller: -ENOTSUP where SELinux is not enabled (no read-write selinuxfs
+ * or no /etc/selinux/config), -EINVAL for a label the loaded policy does
+ * not know, each with a message naming the option and the label. */
 int sw_spec_selinux_label(sw_spec *spec, bool exec, const char *label,
 			  sw_error *err);
 

@@ -446,7 +446,7 @@ static int dev_links(struct ctx *c, int d)
 
 static int do_dev(struct ctx *c, const char *dest)
 {
-	if (do_fs_mount(c, dest, 0700, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+	if (do_fs_mount(c, dest, 0700, "tmpfs", MS_NOSUID | MS_NODEV, c->plan->dev_data) < 0)
 		return -1;
 	int d = in_root(c->root, dest, O_PATH | O_DIRECTORY);
 	if (d < 0)

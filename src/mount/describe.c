@@ -25,6 +25,11 @@ void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_erro
 	} else if (!src) {
 		src = "(overlay layer)";
 	}
+	/* Mounts that carry the file label: the policy may refuse it. */
+	char label[320] = "";
+	if (spec->file_label && (op->kind == SW_FS_TMPFS || op->kind == SW_FS_DEV) &&
+	    (rep->step == SW_STEP_FS_MOUNT || rep->step == SW_STEP_FS_DEV))
+		snprintf(label, sizeof label, " (with --file-label %s)", spec->file_label);
 	switch (rep->step) {
 	case SW_STEP_FS_SOURCE:
 		sw_error_set(err, -rep->err, "%s: can't open source path %s: %s", k, src, es);
@@ -44,7 +49,7 @@ void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_erro
 		else if (op->src && op->kind != SW_FS_SYMLINK)
 			sw_error_set(err, -rep->err, "%s: can't mount %s on %s: %s", k, op->src, op->dest, es);
 		else
-			sw_error_set(err, -rep->err, "%s: can't mount on %s: %s", k, op->dest, es);
+			sw_error_set(err, -rep->err, "%s: can't mount on %s: %s%s", k, op->dest, es, label);
 		break;
 	case SW_STEP_FS_READONLY:
 		sw_error_set(err, -rep->err, "%s: can't set the flags of %s (read-only, nosuid, nodev): %s", k, op->dest, es);
@@ -58,7 +63,7 @@ void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_erro
 		sw_error_set(err, -rep->err, "%s %d %s: can't copy the data: %s", k, op->fd, op->dest, es);
 		break;
 	case SW_STEP_FS_DEV:
-		sw_error_set(err, -rep->err, "%s: can't populate %s: %s", k, op->dest, es);
+		sw_error_set(err, -rep->err, "%s: can't populate %s: %s%s", k, op->dest, es, label);
 		break;
 	default:
 		sw_error_set(err, -rep->err, "%s %s: %s", k, op->dest, es);

@@ -45,6 +45,20 @@ struct sw_mount_plan {
 	bool bwrap;       /* the bwrap personality: /proc covered if writable */
 	const int *close_fds; /* fd options' fds (> 2), closed after the build */
 	size_t nclose;
+	/* --dev's tmpfs options: bubblewrap's, with context="LABEL" added
+	 * for --file-label (sw_mount_label_opts), as for --tmpfs. */
+	char *dev_data;
 };
+
+/* opts (NULL: none) with the SELinux mount option context="label"
+ * appended, as bubblewrap's --file-label does for the tmpfs instances it
+ * mounts (--tmpfs, --dev's), and for nothing else: not devpts nor mqueue
+ * (an mqueue superblock is its IPC namespace's own, which can't take a
+ * context), nor the staging tmpfs (what is made there gets the label
+ * through fscreate). label NULL: opts alone. The quotes keep the commas of
+ * an MLS range ("s0:c1,c2") inside the option. *out is a new string (NULL
+ * when both are NULL). 0, -EINVAL (a label the option can't carry: empty,
+ * a '"' or a control character), -ENOMEM. */
+int sw_mount_label_opts(const char *opts, const char *label, char **out);
 
 #endif

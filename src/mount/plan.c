@@ -86,15 +86,46 @@ static int plan_source(struct sw_mop *m, sw_error *err)
 	return 0;
 }
 
-static int plan_tmpfs(struct sw_mop *m, sw_error *err)
+int sw_mount_label_opts(const char *opts, const char *label, char **out)
+{
+	*out = NULL;
+	if (!label)
+		return opts && !(*out = strdup(opts)) ? -ENOMEM : 0;
+	if (!*label)
+		return -EINVAL;
+	for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '"')
+			return -EINVAL;
+	size_t n = (opts ? strlen(opts) + 1 : 0) + strlen(label) + sizeof "context=\"\"";
+	char *s = malloc(n);
+	if (!s)
+		return -ENOMEM;
+	snprintf(s, n, "%s%scontext=\"%s\"", opts ? opts : "", opts ? "," : "", label);
+	*out = s;
+	return 0;
+}
+
+/* The mount data of a tmpfs (--tmpfs, --dev): opts, and the file label
+ * when there is one. */
+static int label_data(const sw_spec *spec, const char *opts, char **out,
+		      sw_error *err)
+{
+	int r = sw_mount_label_opts(opts, spec->file_label, out);
+	if (r == -EINVAL)
+		return sw_error_set(err, EINVAL, "--file-label %s: can't be a mount "
+				    "option (no quotes or control characters)",
+				    spec->file_label);
+	return r < 0 ? sw_error_set(err, -r, "out of memory") : 0;
+}
+
+static int plan_tmpfs(const sw_spec *spec, struct sw_mop *m, sw_error *err)
 {
 	char data[64];
 	int n = snprintf(data, sizeof data, "mode=0%o", (unsigned)m->op->mode);
 	if (m->op->size)
 		snprintf(data + n, sizeof data - n, ",size=%llu",
 			 (unsigned long long)m->op->size);
-	m->data = strdup(data);
-	return m->data ? 0 : sw_error_set(err, ENOMEM, "out of memory");
+	return label_data(spec, data, &m->data, err);
 }
 
 /* --proc without a PID namespace: a new procfs would show the host's
@@ -189,9 +220,10 @@ static int plan_fd(struct sw_mop *m, sw_error *err)
 	return 0;
 }
 
-static int plan_one(struct sw_mop *m, bool pidns, int *tmp_count,
+static int plan_one(const sw_spec *spec, struct sw_mop *m, int *tmp_count,
 		    sw_error *err)
 {
+	bool pidns = (spec->ns & SW_NS_PID) != 0;
 	if (is_bind(m->op->kind))
 		return plan_source(m, err);
 	if (sw_fs_kind_has_fd(m->op->kind))
@@ -201,7 +233,7 @@ static int plan_one(struct sw_mop *m, bool pidns, int *tmp_count,
 	if (m->op->kind == SW_FS_PROC && !pidns)
 		return plan_host_proc(m, err);
 	if (m->op->kind == SW_FS_TMPFS)
-		return plan_tmpfs(m, err);
+		return plan_tmpfs(spec, m, err);
 	return 0;
 }
 
@@ -229,10 +261,12 @@ int sw_mount_plan_new(const sw_spec *spec, struct sw_mount_plan **out,
 	p->close_fds = cl;
 	for (size_t i = 0; r == 0 && i < p->n; i++) {
 		p->ops[i].op = &spec->fs[i];
-		r = plan_one(&p->ops[i], (spec->ns & SW_NS_PID) != 0, &tmp_count, err);
+		r = plan_one(spec, &p->ops[i], &tmp_count, err);
 		if (r == 0 && sw_fs_kind_has_fd(spec->fs[i].kind) && spec->fs[i].fd > 2)
 			cl[p->nclose++] = spec->fs[i].fd;
 	}
+	if (r == 0)
+		r = label_data(spec, "mode=0755", &p->dev_data, err);
 	if (r == 0 && p->legacy)
 		r = plan_submounts(p, err);
 	if (r < 0) {
@@ -305,6 +339,7 @@ void sw_mount_plan_free(struct sw_mount_plan *p)
 		free(p->ops[i].srcs);
 	}
 	free((void *)p->close_fds);
+	free(p->dev_data);
 	free(p->ops);
 	free(p);
 }

@@ -119,6 +119,8 @@ static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 	 * Landlock would refuse (a memfd is outside every rule): the command
 	 * restricts itself, and swrap-init takes a ruleset allowing nothing. */
 	int where = -1;
+	if (L->vm && (r = sw_selinux_child_exec(&L->sel)) != 0) /* before Landlock */
+		die(L, SW_STEP_SELINUX, 0, r);
 	if (L->vm && (r = sw_env_child_landlock(L->env, &where)) < 0)
 		die(L, SW_STEP_LANDLOCK, where, -r);
 	if ((r = sw_env_child_rlimits(L->env)) < 0)
@@ -499,6 +501,8 @@ void sw_ns_child(const struct sw_launch *L)
 	int proc = L->nested ? open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (L->nested && proc < 0)
 		die(L, SW_STEP_IDMAP, 0, errno);
+	if ((e = sw_selinux_child_fscreate(&L->sel)) != 0) /* --file-label */
+		die(L, SW_STEP_SELINUX, 1, e);
 	struct sw_report rep = { 0 };
 	if (sw_mount_child_build(L->mount, &rep) < 0)
 		die_rep(L, &rep);
@@ -524,6 +528,10 @@ void sw_ns_child(const struct sw_launch *L)
 	/* The root is final: from here on, the jail (PID 1 and the command)
 	 * reaches only its own tree. */
 	int where = -1;
+	/* --exec-label, before Landlock: the command inherits it (run_command
+	 * sets it itself when it is the one to take Landlock). */
+	if (!L->vm && (e = sw_selinux_child_exec(&L->sel)) != 0)
+		die(L, SW_STEP_SELINUX, 0, e);
 	int r = L->vm ? 0 : sw_env_child_landlock(L->env, &where);
 	if (r < 0)
 		die(L, SW_STEP_LANDLOCK, where, -r);

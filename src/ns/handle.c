@@ -156,8 +156,12 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 	}
 	if (rep->step == SW_STEP_PIDNS)
 		return sw_error_set(err, e, "Joining specified pid namespace failed: %s", strerror(e));
-	if (rep->step == SW_STEP_SELINUX)
-		return sw_error_set(err, e, "Can't set the SELinux label: %s", strerror(e));
+	if (rep->step == SW_STEP_SELINUX) /* index: 0 exec, 1 fscreate */
+		return rep->index == 1
+			? sw_error_set(err, e, "--file-label %s: can't set the label of "
+				       "new files: %s", spec->file_label, strerror(e))
+			: sw_error_set(err, e, "--exec-label %s: can't set the "
+				       "command's label: %s", spec->exec_label, strerror(e));
 	if ((rep->step >= SW_STEP_MOUNT_PRIVATE && rep->step <= SW_STEP_PIVOT) ||
 	    rep->step == SW_STEP_FS_SYMLINK_EXISTS || rep->step == SW_STEP_FS_DATA) {
 		sw_mount_describe(spec, rep, err);

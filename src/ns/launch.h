@@ -10,6 +10,7 @@
 
 #include "cgroup/cgroup.h"
 #include "env/env.h"
+#include "env/selinux.h"
 #include "mount/mount.h"
 #include "ns/report.h"
 #include "spec/spec.h"
@@ -99,6 +100,8 @@ struct sw_launch {
 	sigset_t sigmask; /* the caller's mask, restored just before exec */
 	sigset_t handled; /* signals the caller catches: SIG_DFL in the child */
 	char *cmd_stack;  /* SW_CMD_STACK bytes: the command's, until exec */
+	/* --exec-label, --file-label: the host's /proc and the labels. */
+	struct sw_selinux sel;
 };
 
 /* Does the jail have a PID 1 of swrap's that forks the command? (Lock

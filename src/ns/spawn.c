@@ -42,22 +42,6 @@ static unsigned long clone_flags(const sw_spec *s, bool userns)
 	return f;
 }
 
-/* --exec-label, --file-label: bubblewrap refuses them where SELinux is
- * not enabled; swrap has no SELinux support to apply them, so it refuses
- * them everywhere, with the reason. */
-static int sw_selinux_check(const sw_spec *s, sw_error *err)
-{
-	const char *opt = s->exec_label ? "--exec-label" : "--file-label";
-	const char *label = s->exec_label ? s->exec_label : s->file_label;
-	if (!label)
-		return 0;
-	if (access("/sys/fs/selinux/enforce", F_OK) < 0)
-		return sw_error_set(err, ENOTSUP, "%s %s: SELinux is not enabled "
-				    "on this machine", opt, label);
-	return sw_error_set(err, ENOTSUP, "%s %s: swrap can't apply SELinux "
-			    "labels (built without SELinux support)", opt, label);
-}
-
 static void ids(struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
@@ -78,6 +62,7 @@ static void launch_free(struct sw_launch *L)
 	sw_ns_stack_free(L->vm_stack, SW_VM_STACK);
 	sw_mount_plan_free(L->mount);
 	sw_env_plan_free(L->env);
+	sw_selinux_release(&L->sel);
 	free(L->cwd);
 	free(L->cmd_stack);
 }
@@ -122,7 +107,7 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	if (s->nlock_files > SW_LOCK_FILES_MAX)
 		return sw_error_set(err, E2BIG, "--lock-file: at most %d lock files",
 				    SW_LOCK_FILES_MAX);
-	int sr = sw_selinux_check(s, err);
+	int sr = sw_selinux_prepare(s, NULL, &L->sel, err); /* env/selinux.c */
 	if (sr < 0)
 		return sr;
 	ids(L);

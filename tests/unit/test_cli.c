@@ -32,7 +32,12 @@ static const struct {
 	{ { "--ro-bind-data", "97", "/f", "true" }, "--ro-bind-data 97" },
 	{ { "--overlay-src", "/nonexistent-layer", "--tmp-overlay", "/o", "true" },
 	  "/nonexistent-layer" },
-	{ { "--exec-label", "system_u:object_r:x", "true" }, "--exec-label" },
+	/* Refused where SELinux is not enabled, a label the policy does not
+	 * know refused where it is: either way the option and the label. */
+	{ { "--exec-label", "system_u:object_r:x", "true" },
+	  "--exec-label system_u:object_r:x: " },
+	{ { "--file-label", "system_u:object_r:y:s0:c1,c2", "--tmpfs", "/t", "true" },
+	  "--file-label system_u:object_r:y:s0:c1,c2: " },
 	{ { "--disable-userns", "true" }, "--disable-userns" },
 	{ { "--bind", "/a" }, "--bind" },
 	{ { "--unshare-user", "--uid" }, "--uid" },
