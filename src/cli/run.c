@@ -115,6 +115,6 @@ int sw_cli_launch(sw_spec *spec)
 		sw_cli_msg(3, "%s", err.msg);
 	else if (sw_child_oom_killed(c))
 		sw_cli_msg(3, "the jail was killed by its memory limit (--memory-max)");
-	sw_child_free(c);
+	sw_child_free_exiting(c); /* this process exits next */
 	return code;
 }

@@ -33,6 +33,10 @@ struct sw_child *sw_child_new(const sw_spec *spec);
 void sw_child_abandon(struct sw_child *c);
 /* --info-fd and the first --json-status-fd record (bubblewrap's format). */
 void sw_child_write_info(const sw_spec *spec, struct sw_child *c);
+/* sw_child_free for a caller about to exit (the swrap command): a PID 1
+ * still tearing down after its status came is left to whoever reaps this
+ * process's orphans, instead of a thread started only to reap it. */
+void sw_child_free_exiting(struct sw_child *c);
 /* Has the command's status come (or the top process ended)? Never blocks. */
 bool sw_child_done(struct sw_child *c);
 /* The fd to poll for sw_child_done: the status pipe, else the pidfd. */

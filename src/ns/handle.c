@@ -348,7 +348,7 @@ const char *sw_child_warning(const sw_child *c)
 	return c->warning[0] ? c->warning : NULL;
 }
 
-void sw_child_free(sw_child *c)
+static void child_free(sw_child *c, bool reap)
 {
 	if (!c)
 		return;
@@ -358,10 +358,20 @@ void sw_child_free(sw_child *c)
 	}
 	/* The status came before PID 1's end: PID 1 is reaped in the
 	 * background once the kernel has torn its namespaces down. */
-	if (c->finished && !c->reaped && !reap_now(c))
+	if (reap && c->finished && !c->reaped && !reap_now(c))
 		sw_ns_reap_later(c->pid);
 	if (c->cg) /* a detached jail keeps its cgroup; --kill-cgroup ends it */
 		sw_cgroup_release(c->cg);
 	c->cg = NULL;
 	sw_child_abandon(c);
+}
+
+void sw_child_free(sw_child *c)
+{
+	child_free(c, true);
+}
+
+void sw_child_free_exiting(struct sw_child *c)
+{
+	child_free(c, false);
 }
