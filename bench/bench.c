@@ -277,7 +277,9 @@ int main(int argc, char **argv)
 	    "process of the jail (this bench is a child subreaper and reaps "
 	    "them all); for the library, this process's time plus its reaped "
 	    "children's. It is less sensitive to the machine's load than wall "
-	    "time.\n");
+	    "time. The library's jail PID 1 is reaped by the library's own "
+	    "thread after the measured launch, and its time is counted only "
+	    "when a later run reaps it, if at all: that row's CPU undercounts.\n");
 	out("- caller +N MiB: the same launches from a process that has N MiB "
 	    "resident (a forked child of the bench). sw_spawn shares the "
 	    "caller's memory (CLONE_VM|CLONE_VFORK, the jail's PID 1 then "
