@@ -2,6 +2,7 @@
 #
 #   make              build/libswrap.a, build/libswrap.so, build/swrap
 #   make check        every test (see _check), what CI runs
+#   make bwrap-suite  bubblewrap's own tests against swrap (mk/bwrapsuite.mk)
 #   make check SANITIZE=1   the suites under ASan + UBSan
 #
 # Every public target first runs scripts/deps.sh, which apt-get installs
@@ -9,7 +10,7 @@
 # is asked only once the packages are there.
 
 PUBLIC := all check unit integration parity demo bench static fuzz fuzz-check \
-	security install uninstall example-check vm-check rust-check
+	security install uninstall example-check vm-check rust-check bwrap-suite
 
 .PHONY: $(PUBLIC) deps clean
 .DEFAULT_GOAL := all

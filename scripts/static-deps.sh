@@ -50,36 +50,15 @@ install_tools() {
 		--no-install-recommends $missing
 }
 
-has_deb_src() {
-	grep -rqsE '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/
-}
-
-# Debian 12 lists only "Types: deb": add the source index for bookworm main.
-add_deb_src() {
-	has_deb_src && return 0
-	need_root "no deb-src entry in /etc/apt"
-	# shellcheck disable=SC1091
-	. /etc/os-release
-	suite=${VERSION_CODENAME:-bookworm}
-	f=/etc/apt/sources.list.d/swrap-deb-src.sources
-	echo "static-deps: adding $f ($suite main)" >&2
-	cat >"$f" <<EOF
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-	quiet apt-get update -qq
-}
+# sw_add_deb_src: a source index for apt (shared with bwrap-suite.sh).
+. "$(dirname "$0")/debsrc.sh"
 
 # Unpacks util-linux-VERSION under DIR/src once; prints its path.
 fetch_source() {
 	src=$(find "$dir/src" -maxdepth 1 -type d -name 'util-linux-*' \
 		2>/dev/null | head -n 1)
 	if [ -z "$src" ]; then
-		add_deb_src
+		sw_add_deb_src static-deps "$log"
 		rm -rf "$dir/src"
 		mkdir -p "$dir/src"
 		echo "static-deps: apt-get source util-linux" >&2
