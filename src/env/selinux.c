@@ -122,6 +122,20 @@ static bool label_chars_ok(const char *label)
 	return *label != 0;
 }
 
+/* Writes label with its NUL (as libselinux does) to fd and closes it;
+ * 0 or an errno. Syscalls only: the child uses it too. */
+static int write_label(int fd, const char *label)
+{
+	size_t n = strlen(label) + 1;
+	ssize_t w;
+	do
+		w = write(fd, label, n);
+	while (w < 0 && errno == EINTR);
+	int e = w < 0 ? errno : (size_t)w != n ? EIO : 0;
+	close(fd);
+	return e;
+}
+
 /* security_check_context(): the label (with its NUL) written to
  * selinuxfs's "context"; the kernel answers EINVAL for one its policy
  * does not know. */
@@ -138,13 +152,7 @@ static int check_label(const char *mnt, const char *opt, const char *label,
 		return sw_error_set(err, errno, "%s %s: can't check the label "
 				    "with the kernel (%s): %s", opt, label, path,
 				    strerror(errno));
-	size_t n = strlen(label) + 1;
-	ssize_t w;
-	do
-		w = write(fd, label, n);
-	while (w < 0 && errno == EINTR);
-	int e = w < 0 ? errno : (size_t)w != n ? EIO : 0;
-	close(fd);
+	int e = write_label(fd, label);
 	if (e == EINVAL)
 		return sw_error_set(err, EINVAL, "%s %s: not a valid SELinux label "
 				    "for the loaded policy", opt, label);
@@ -237,14 +245,7 @@ static int write_attr(int proc, const char *name, const char *label)
 	}
 	if (fd < 0)
 		return errno;
-	size_t n = strlen(label) + 1;
-	ssize_t w;
-	do
-		w = write(fd, label, n);
-	while (w < 0 && errno == EINTR);
-	int e = w < 0 ? errno : (size_t)w != n ? EIO : 0;
-	close(fd);
-	return e;
+	return write_label(fd, label);
 }
 
 int sw_selinux_child_fscreate(const struct sw_selinux *sel)
