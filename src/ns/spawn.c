@@ -360,12 +360,15 @@ static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 	/* Before 6.1 (5.10 measured; 6.1, 6.12 and 6.18 fine) execveat() of an
 	 * fd fails with ENOENT where the jail's root has no /dev/fd/N to
 	 * resolve the name the kernel gives it (an LSM hook re-reads it): PID 1
-	 * then execs /proc/self/fd/N, which needs procfs at /proc. */
+	 * then execs /proc/self/fd/N, which needs procfs at /proc, and a
+	 * command that can't mount over it meanwhile (it runs by then): one
+	 * with no capability added, nor a root caller's (bwrap personality). */
 	bool proc = false;
 	for (size_t i = 0; i < s->nfs; i++)
 		if (s->fs[i].kind == SW_FS_PROC && strcmp(s->fs[i].dest, "/proc") == 0)
 			proc = true;
-	if (sw_ns_has_reaper(L) && !proc && !sw_ns_kernel_at_least(6, 1))
+	bool caps = s->ncaps > 0 || (s->compat == SW_COMPAT_BWRAP && geteuid() == 0);
+	if (sw_ns_has_reaper(L) && (!proc || caps) && !sw_ns_kernel_at_least(6, 1))
 		return false;
 	if (!SW_HAVE_INIT || (s->force & (SW_FORCE_CLONE_FALLBACK | SW_FORCE_NO_VM)))
 		return false;
