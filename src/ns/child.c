@@ -103,6 +103,22 @@ static void bwrap_closes(const struct sw_launch *L)
 		close(s->sync_fd);
 }
 
+/* Once the root is final: --exec-label (inherited by what this process
+ * starts), then Landlock (it would refuse the label's write): from here
+ * on, this process and what it starts reach only the jail's own tree. In
+ * the jail's in-process PID 1, or in the command when PID 1 will exec
+ * swrap-init. */
+static void restrict_jail(const struct sw_launch *L)
+{
+	int e = sw_selinux_child_exec(&L->sel);
+	if (e)
+		die(L, SW_STEP_SELINUX, 0, e);
+	int where = -1;
+	int r = sw_env_child_landlock(L->env, &where);
+	if (r < 0)
+		die(L, SW_STEP_LANDLOCK, where, -r);
+}
+
 /* The command: session, process attributes, then exec. */
 static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 {
@@ -118,11 +134,8 @@ static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 	/* Launched from the caller's memory, PID 1 execs swrap-init, which
 	 * Landlock would refuse (a memfd is outside every rule): the command
 	 * restricts itself, and swrap-init takes a ruleset allowing nothing. */
-	int where = -1;
-	if (L->vm && (r = sw_selinux_child_exec(&L->sel)) != 0) /* before Landlock */
-		die(L, SW_STEP_SELINUX, 0, r);
-	if (L->vm && (r = sw_env_child_landlock(L->env, &where)) < 0)
-		die(L, SW_STEP_LANDLOCK, where, -r);
+	if (L->vm)
+		restrict_jail(L);
 	if ((r = sw_env_child_rlimits(L->env)) < 0)
 		die(L, SW_STEP_RLIMIT, -1, -r);
 	change_dir(L);
@@ -307,11 +320,11 @@ reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 }
 
 /* n as decimal into buf (at least 24 bytes); returns buf. */
-static char *decimal(char *buf, long long n)
+static char *decimal(char *buf, long n)
 {
 	char tmp[24];
 	int i = 0, j = 0;
-	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
 	do
 		tmp[i++] = (char)('0' + u % 10);
 	while ((u /= 10) != 0);
@@ -330,7 +343,6 @@ static char *decimal(char *buf, long long n)
 static void __attribute__((noreturn))
 exec_init(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 {
-	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
 	int keep[SW_PID1_FDS];
 	/* rep[1] is CLOEXEC: the exec closes it, and the parent sees EOF. */
 	int n = pid1_fds(L, locks, nlocks, L->init_fd, L->rep[1], keep);
@@ -342,10 +354,10 @@ exec_init(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
 		if (keep[i] >= 0 && keep[i] != L->init_fd && keep[i] != L->rep[1])
 			fcntl(keep[i], F_SETFD, 0);
 	signal(SIGCHLD, SIG_DFL);
-	char a[5][24];
+	char a[2][24];
 	char *argv[] = { "swrap-init", decimal(a[0], cmd), decimal(a[1], go),
-			 decimal(a[2], life), decimal(a[3], L->st[1]),
-			 decimal(a[4], (long long)sw_env_plan_landlock_handled(L->env)), NULL };
+			 (char *)L->init_args[0], (char *)L->init_args[1],
+			 (char *)L->init_args[2], NULL };
 	char *envp[] = { NULL };
 	syscall(SYS_execveat, L->init_fd, "", argv, envp, AT_EMPTY_PATH);
 	/* Before 6.1 this fails with ENOENT when the jail has no /dev/fd/N
@@ -525,16 +537,8 @@ void sw_ns_child(const struct sw_launch *L)
 	 * command is a member of it, not its leader. */
 	if (s->new_session && setsid() < 0)
 		die(L, SW_STEP_SETSID, -1, errno);
-	/* The root is final: from here on, the jail (PID 1 and the command)
-	 * reaches only its own tree. */
-	int where = -1;
-	/* --exec-label, before Landlock: the command inherits it (run_command
-	 * sets it itself when it is the one to take Landlock). */
-	if (!L->vm && (e = sw_selinux_child_exec(&L->sel)) != 0)
-		die(L, SW_STEP_SELINUX, 0, e);
-	int r = L->vm ? 0 : sw_env_child_landlock(L->env, &where);
-	if (r < 0)
-		die(L, SW_STEP_LANDLOCK, where, -r);
+	if (!L->vm) /* else the command restricts itself (run_command) */
+		restrict_jail(L);
 	/* A reaper when there is a PID namespace, or lock files to hold. */
 	if (!sw_ns_has_reaper(L))
 		run_command(L);

@@ -93,6 +93,7 @@ struct sw_launch {
 	void *vm_stack;
 	int init_fd;
 	char init_path[32]; /* "/proc/self/fd/N" when the jail has /proc, or "" */
+	char init_args[3][24]; /* swrap-init's LIFE, STATUS, LANDLOCK */
 
 	/* Where the command starts when --chdir is not given (bubblewrap):
 	 * the launcher's cwd if it exists inside, else $HOME, else /. */

@@ -162,19 +162,12 @@ static void kill_and_reap(pid_t pid)
  * and a spec with status fds does not launch so.) */
 static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, sw_error *err)
 {
-	if (L->vm) {
-		if (!sw_ns_has_reaper(L)) {
-			close(L->go[1]);
-			L->go[1] = -1;
-		}
-		return 0;
-	}
 	int r = 0;
-	if (c->cg)
+	if (!L->vm && c->cg)
 		r = sw_cgroup_attach(c->cg, c->pid, into_cg, err);
-	if (r == 0)
+	if (!L->vm && r == 0)
 		sw_child_write_info(L->spec, c);
-	if (r == 0 && send(L->go[1], "g", 1, MSG_NOSIGNAL) != 1)
+	if (!L->vm && r == 0 && send(L->go[1], "g", 1, MSG_NOSIGNAL) != 1)
 		r = sw_error_set(err, errno, "the jail's setup ended before it was released: %s",
 				 strerror(errno));
 	if (r < 0 || !sw_ns_has_reaper(L)) { /* else learn_command needs it */
@@ -341,8 +334,8 @@ static int netns_leave(int saved)
 	return r;
 }
 
-/* Can this launch share the caller's memory (see docs/DESIGN.md, "The
- * launch")? Not when the parent has something to do between clone and
+/* Can this launch share the caller's memory (see docs/DESIGN.md,
+ * "Sharing the caller's memory")? Not when the parent has something to do between clone and
  * the child's setup (status fds written with the child's namespaces, a
  * helper writing the maps, a cgroup the kernel can't join at clone, a
  * namespace to join first), nor where swrap-init can't be run.
@@ -368,9 +361,9 @@ static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 		if (s->fs[i].kind == SW_FS_PROC && strcmp(s->fs[i].dest, "/proc") == 0)
 			proc = true;
 	bool caps = s->ncaps > 0 || (s->compat == SW_COMPAT_BWRAP && geteuid() == 0);
-	if (sw_ns_has_reaper(L) && (!proc || caps) && !sw_ns_kernel_at_least(6, 1))
-		return false;
 	if (!SW_HAVE_INIT || (s->force & (SW_FORCE_CLONE_FALLBACK | SW_FORCE_NO_VM)))
+		return false;
+	if (sw_ns_has_reaper(L) && (!proc || caps) && !sw_ns_kernel_at_least(6, 1))
 		return false;
 	if (L->join || s->info_fd >= 0 || c->json_fd >= 0 || s->userns_block_fd != SW_NO_FD ||
 	    s->userns2_fd >= 0)
@@ -383,6 +376,13 @@ static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 		return false;
 	if (sw_ns_has_reaper(L) && proc)
 		snprintf(L->init_path, sizeof L->init_path, "/proc/self/fd/%d", L->init_fd);
+	/* swrap-init's arguments that are known here (src/init/init.c);
+	 * PID 1 adds the command's pid and the "go" socket. */
+	snprintf(L->init_args[0], sizeof L->init_args[0], "%d",
+		 sw_ns_uses_lifeline(L) ? L->life[0] : -1);
+	snprintf(L->init_args[1], sizeof L->init_args[1], "%d", L->st[1]);
+	snprintf(L->init_args[2], sizeof L->init_args[2], "%llu",
+		 sw_env_plan_landlock_handled(L->env));
 	return (L->vm_stack = sw_ns_stack_new(SW_VM_STACK)) != NULL;
 }
 
