@@ -242,10 +242,13 @@ static int enable_ctls(const struct sw_cgroup_host *host, const char *dir,
 	}
 }
 
-static bool is_dir(const char *path)
+/* 1: a directory, 0: something else, or -errno (-ENOENT: gone). */
+static int dir_state(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (stat(path, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
 static int mkdir_failed(const char *path, bool last, int e, sw_error *err)
@@ -292,9 +295,15 @@ static int make_leaf_once(const struct sw_cgroup_host *host,
 				setxattr(path, SW_CGROUP_MARK, "1", 1, 0);
 		} else if (e == ENOENT && i > 0) {
 			return -ENOENT;
-		} else if (e == EEXIST && !last && !is_dir(path) && errno == ENOENT) {
-			return -ENOENT; /* there, then removed by its last jail */
-		} else if (e != EEXIST || last || !is_dir(path)) {
+		} else if (e == EEXIST && !last) {
+			/* One look: a second could see a parent another jail
+			 * removed in between, and call it "not a directory". */
+			int d = dir_state(path);
+			if (d == -ENOENT)
+				return -ENOENT; /* there, then removed by its last jail */
+			if (d != 1)
+				return mkdir_failed(path, last, e, err);
+		} else {
 			return mkdir_failed(path, last, e, err);
 		}
 		if (next)
