@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "env/env_internal.h"
+#include "init/sys.h"
 
 int sw_env_child_no_new_privs(void)
 {
@@ -26,10 +28,11 @@ int sw_env_child_set_pwd(const struct sw_env_plan *plan, const char *cwd)
 	return 0;
 }
 
+/* Raw (src/init/sys.h): this runs beside the launcher's thread, on its
+ * memory, when the launch shares it. */
 static int try_exec(const struct sw_env_plan *plan, const char *path)
 {
-	execve(path, plan->argv, plan->envp);
-	return -errno;
+	return (int)SW_SYS(SYS_execve, path, plan->argv, plan->envp);
 }
 
 /* Errors that mean "not here, try the next PATH entry" (as glibc). */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "env/env_internal.h"
+#include "init/sys.h"
 
 #define BPF_BYTES_MAX (BPF_MAXINSNS * sizeof(struct sock_filter))
 
@@ -344,12 +345,16 @@ int sw_env_child_seccomp(const struct sw_env_plan *plan)
 {
 	for (size_t i = 0; i < plan->nfilters; i++) {
 		const struct sock_fprog *p = &plan->filters[i];
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, p) == 0)
+		/* Raw (src/init/sys.h): after the gate, beside the launcher's
+		 * thread on its memory. */
+		long r = SW_SYS(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, p);
+		if (r == 0)
 			continue;
-		if (errno != ENOSYS)
-			return -errno;
-		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p, 0, 0) < 0)
-			return -errno;
+		if (r != -ENOSYS)
+			return (int)r;
+		r = SW_SYS(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p);
+		if (r < 0)
+			return (int)r;
 	}
 	return 0;
 }

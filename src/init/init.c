@@ -12,7 +12,7 @@
  * kilobytes of raw system calls, so its exec costs next to nothing. What
  * it does is what the in-process PID 1 of src/ns/child.c does:
  *
- *   swrap-init CMD GO LIFE STATUS LANDLOCK
+ *   swrap-init CMD GO LIFE STATUS LANDLOCK GATE
  *
  *   CMD       the command's pid (in this PID namespace)
  *   GO        the socket to the launcher: wait for its byte (it has read
@@ -25,6 +25,11 @@
  *   LANDLOCK  the filesystem accesses the jail's Landlock ruleset handles
  *             (0: none): this process takes a ruleset that handles them
  *             and allows nothing, as it needs no file
+ *   GATE      the write end of the command's gate: the command waits for
+ *             a byte on it before it execs, sent once this process is
+ *             not dumpable and restricted, so the command's first
+ *             instruction comes after the last one of PID 1 on the
+ *             launcher's memory (docs/DESIGN.md, "The order at the start")
  *
  * Every signal is blocked (the launcher blocked them around clone and the
  * mask survives exec); a signalfd reports SIGCHLD and the forwarded ones,
@@ -40,25 +45,14 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#if !defined(__x86_64__)
-#error "swrap-init: raw system calls are written for x86_64 only"
+#include "init/sys.h"
+
+#if !SW_SYS_RAW
+#error "swrap-init: no raw system calls for this architecture (src/init/sys.h)"
 #endif
 
-static long sys6(long n, long a, long b, long c, long d, long e, long f)
-{
-	long r;
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return r;
-}
-
-#define SYS(n, a, b, c) sys6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define SYS4(n, a, b, c, d) sys6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define SYS(n, a, b, c) SW_SYS(n, a, b, c)
+#define SYS4(n, a, b, c, d) SW_SYS4(n, a, b, c, d)
 
 static void __attribute__((noreturn)) leave(int code)
 {
@@ -127,7 +121,7 @@ static void __attribute__((noreturn, used)) init_main(long *sp)
 {
 	long argc = sp[0];
 	char **argv = (char **)(sp + 1);
-	if (argc != 6)
+	if (argc != 7)
 		leave(127);
 	/* Not dumpable: the exec of an execute-only file made it so already
 	 * (src/ns/vm.c); this covers a root inside the jail, who can read
@@ -135,15 +129,22 @@ static void __attribute__((noreturn, used)) init_main(long *sp)
 	SYS4(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0);
 	long cmd = number(argv[1]), go = number(argv[2]), life = number(argv[3]);
 	long status = number(argv[4]), handled = number(argv[5]);
+	long gate = number(argv[6]);
 	if (cmd <= 0 || handled < 0)
 		leave(127);
+	restrict_self((unsigned long long)handled);
+	if (gate >= 0) { /* the command may go on */
+		char g = 'g';
+		while (SYS(SYS_write, gate, &g, 1) == -4)
+			;
+		SYS(SYS_close, gate, 0, 0);
+	}
 	if (go >= 0) {
 		char ack;
 		while (SYS(SYS_read, go, &ack, 1) == -4)
 			;
 		SYS(SYS_close, go, 0, 0);
 	}
-	restrict_self((unsigned long long)handled);
 	static const int fwd[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
 				   SIGUSR2, SIGWINCH, SIGCHLD };
 	unsigned long mask = 0;

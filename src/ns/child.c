@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "init/sys.h"
 #include "ns/launch.h"
 
 static void __attribute__((noreturn))
@@ -38,6 +39,28 @@ die(const struct sw_launch *L, enum sw_step step, int index, int e)
 	(void)n;
 	bool exec_status = step == SW_STEP_EXEC && L->spec->compat != SW_COMPAT_BWRAP;
 	_exit(exec_status ? (e == ENOENT ? 127 : 126) : 1);
+}
+
+/* What the command's last steps use (run_command), copied out of struct
+ * sw_launch before the gate: the launcher's thread may be back in that
+ * struct by then (the launch from its memory), closing and clearing. */
+struct cmd_tail {
+	const struct sw_env_plan *env;
+	const sw_spec *spec;
+	int rep;
+	bool bwrap;
+};
+
+/* die() for the command's last steps, after the gate (see pass_gate):
+ * raw system calls only, nothing written to errno or the TCB. */
+static void __attribute__((noreturn))
+die_raw(const struct cmd_tail *t, enum sw_step step, int e)
+{
+	struct sw_report r = { .step = step, .index = -1, .err = e > 0 ? e : EIO };
+	SW_SYS(SYS_write, t->rep, &r, sizeof r);
+	bool exec_status = step == SW_STEP_EXEC && !t->bwrap;
+	for (;;)
+		SW_SYS(SYS_exit_group, exec_status ? (e == ENOENT ? 127 : 126) : 1, 0, 0);
 }
 
 /* The launcher's signal handlers must not run in the child (they may
@@ -103,11 +126,10 @@ static void bwrap_closes(const struct sw_launch *L)
 		close(s->sync_fd);
 }
 
-/* Once the root is final: --exec-label (inherited by what this process
- * starts), then Landlock (it would refuse the label's write): from here
- * on, this process and what it starts reach only the jail's own tree. In
- * the jail's in-process PID 1, or in the command when PID 1 will exec
- * swrap-init. */
+/* Once the root is final, in the command (PID 1 execs swrap-init, which
+ * Landlock would refuse: a memfd is outside every rule; swrap-init takes a
+ * ruleset of its own that allows nothing): --exec-label, then Landlock
+ * (it would refuse the label's write). */
 static void restrict_jail(const struct sw_launch *L)
 {
 	int e = sw_selinux_child_exec(&L->sel);
@@ -119,10 +141,38 @@ static void restrict_jail(const struct sw_launch *L)
 		die(L, SW_STEP_LANDLOCK, where, -r);
 }
 
+/* The command's side of the gate (struct sw_launch, ready[] and gate[]):
+ * tell PID 1 the setup is done, then wait until PID 1 has left the
+ * launcher's memory (swrap-init's byte; EOF: PID 1 is gone, and so is
+ * the jail). Bytes, not EOF: another launch's child may hold a copy of
+ * any of these fds until its own exec. From here the launcher's thread may run again beside us on the
+ * memory we share with it (the launch from the caller's memory): raw
+ * system calls only, to the end. */
+static void pass_gate(const struct sw_launch *L, const struct cmd_tail *t)
+{
+	if (!sw_ns_has_reaper(L))
+		return;
+	int ready = L->ready[1], gate = L->gate[0];
+	char b = 'r';
+	if (SW_SYS(SYS_write, ready, &b, 1) != 1)
+		die_raw(t, SW_STEP_INIT, EPIPE);
+	SW_SYS(SYS_close, ready, 0, 0);
+	long n;
+	while ((n = SW_SYS(SYS_read, gate, &b, 1)) == -EINTR)
+		;
+	if (n != 1)
+		die_raw(t, SW_STEP_INIT, n < 0 ? (int)-n : EPIPE);
+	SW_SYS(SYS_close, gate, 0, 0);
+}
+
 /* The command: session, process attributes, then exec. */
 static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
+	if (sw_ns_has_reaper(L)) { /* PID 1's ends of the gate */
+		close(L->ready[0]);
+		close(L->gate[1]);
+	}
 	/* A new process under PID 1 has no parent-death signal of its own;
 	 * bubblewrap's command has one (its parent is PID 1, whose end ends
 	 * the namespace anyway). */
@@ -131,11 +181,7 @@ static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 	if (s->block_fd >= 0)
 		block_on_fd(L);
 	int r;
-	/* Launched from the caller's memory, PID 1 execs swrap-init, which
-	 * Landlock would refuse (a memfd is outside every rule): the command
-	 * restricts itself, and swrap-init takes a ruleset allowing nothing. */
-	if (L->vm)
-		restrict_jail(L);
+	restrict_jail(L);
 	if ((r = sw_env_child_rlimits(L->env)) < 0)
 		die(L, SW_STEP_RLIMIT, -1, -r);
 	change_dir(L);
@@ -148,42 +194,19 @@ static void __attribute__((noreturn)) run_command(const struct sw_launch *L)
 	if ((r = sw_env_child_close_fds(L->env)) < 0)
 		die(L, SW_STEP_CLOSE_FDS, -1, -r);
 	reset_signals(L);
-	if ((r = sw_env_child_seccomp(L->env)) < 0)
-		die(L, SW_STEP_SECCOMP, -1, -r);
-	r = sw_env_child_exec(L->env, s);
-	die(L, SW_STEP_EXEC, -1, -r);
+	const struct cmd_tail t = { L->env, s, L->rep[1], s->compat == SW_COMPAT_BWRAP };
+	pass_gate(L, &t);
+	/* Raw from here on (src/init/sys.h), and nothing of L: seccomp last,
+	 * as it may forbid what came before, then the PATH lookup and execve. */
+	if ((r = sw_env_child_seccomp(t.env)) < 0)
+		die_raw(&t, SW_STEP_SECCOMP, -r);
+	r = sw_env_child_exec(t.env, t.spec);
+	die_raw(&t, SW_STEP_EXEC, -r);
 }
-
-#ifndef __SANITIZE_ADDRESS__
-static int command_main(void *arg)
-{
-	run_command(arg);
-}
-#endif
 
 static int exit_code(int status)
 {
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* The command's exit code to the launcher, before PID 1 exits: the
- * namespaces' teardown comes after, and the launcher need not wait for it. */
-static void send_status(int fd, int code)
-{
-	while (write(fd, &code, sizeof code) < 0 && errno == EINTR)
-		;
-}
-
-/* Reaps every child that has ended; returns the command's exit code once
- * it is among them, else -1. */
-static int reap_all(pid_t cmd)
-{
-	int status, code = -1;
-	pid_t p;
-	while ((p = waitpid(-1, &status, WNOHANG)) > 0)
-		if (p == cmd)
-			code = exit_code(status);
-	return code;
 }
 
 /* PID 1 holds no launcher fd but the lifeline, --sync-fd, the "go"
@@ -235,30 +258,24 @@ static bool send_pidfd(int sock, pid_t cmd)
 	return sent;
 }
 
-static void send_command(int sock, pid_t cmd)
-{
-	if (send_pidfd(sock, cmd)) {
-		char ack;
-		while (read(sock, &ack, 1) < 0 && errno == EINTR)
-			;
-	}
-	close(sock);
-}
-
 /* What PID 1 holds: the lifeline, --sync-fd, the "go" socket, the status
- * pipe, the lock files, and extra[] (-1 entries are ignored). keep[] gets
- * them sorted (insertion sort: no allocation); returns the count. */
-#define SW_PID1_FDS (SW_LOCK_FILES_MAX + 6)
+ * pipe, the gate, the lock files, and extra[] (swrap-init's file, the
+ * report pipe, the procfs: closed by the exec; -1 entries are ignored).
+ * keep[] gets them sorted (insertion sort: no allocation); returns the
+ * count. */
+#define SW_PID1_EXTRA 3
+#define SW_PID1_FDS (SW_LOCK_FILES_MAX + 5 + SW_PID1_EXTRA)
 static int pid1_fds(const struct sw_launch *L, const int *locks, int nlocks,
-		    int extra0, int extra1, int keep[SW_PID1_FDS])
+		    const int extra[SW_PID1_EXTRA], int keep[SW_PID1_FDS])
 {
 	int n = 0;
 	keep[n++] = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
 	keep[n++] = L->spec->sync_fd;
 	keep[n++] = L->go[0];
 	keep[n++] = L->st[1];
-	keep[n++] = extra0;
-	keep[n++] = extra1;
+	keep[n++] = L->gate[1];
+	for (int i = 0; i < SW_PID1_EXTRA; i++)
+		keep[n++] = extra[i];
 	for (int i = 0; i < nlocks; i++)
 		keep[n++] = locks[i];
 	for (int i = 1; i < n; i++)
@@ -268,55 +285,6 @@ static int pid1_fds(const struct sw_launch *L, const int *locks, int nlocks,
 			keep[j - 1] = t;
 		}
 	return n;
-}
-
-/* PID 1 of the jail: reaps every orphan, leaves with the command's status
- * (its leaving ends the namespace and everything in it), passes the
- * SW_FORWARDED_SIGNALS it gets on to the command, and ends the jail at
- * once when the launcher process is gone (lifeline EOF). Every signal is
- * blocked (the parent blocked everything around clone), so a signalfd
- * reports them: a PID 1 ignores the signals it has no handler for, but a
- * blocked signal is queued all the same. */
-static void __attribute__((noreturn))
-reaper(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
-{
-	int life = sw_ns_uses_lifeline(L) ? L->life[0] : -1;
-	int keep[SW_PID1_FDS];
-	int n = pid1_fds(L, locks, nlocks, -1, -1, keep);
-	/* A launcher that ignores SIGCHLD would have the command reaped by
-	 * the kernel, its status lost. */
-	signal(SIGCHLD, SIG_DFL);
-	close(L->rep[1]); /* the parent sees EOF once the command has exec'd */
-	/* Before waiting for the parent's ack: a copy of another launch's
-	 * report pipe held here (two threads spawning at once) would keep
-	 * that launch waiting for EOF, and so on in a circle. */
-	close_all_but(keep, n);
-	send_command(L->go[0], cmd);
-	static const int fwd[] = SW_FORWARDED_SIGNALS;
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	for (size_t i = 0; i < sizeof fwd / sizeof *fwd; i++)
-		sigaddset(&chld, fwd[i]);
-	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-	for (;;) {
-		int code = reap_all(cmd);
-		if (code >= 0) {
-			send_status(L->st[1], code);
-			_exit(code);
-		}
-		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { life, POLLIN, 0 } };
-		if (poll(p, life >= 0 ? 2 : 1, sfd < 0 ? 100 : -1) < 0 && errno != EINTR)
-			_exit(1);
-		if (p[1].revents) {
-			kill(-1, SIGKILL); /* every process of this PID namespace */
-			_exit(128 + SIGKILL);
-		}
-		struct signalfd_siginfo si;
-		while (sfd >= 0 && read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-			if (si.ssi_signo != SIGCHLD)
-				kill(cmd, (int)si.ssi_signo);
-	}
 }
 
 /* n as decimal into buf (at least 24 bytes); returns buf. */
@@ -336,37 +304,155 @@ static char *decimal(char *buf, long n)
 	return buf;
 }
 
-/* Launched from the caller's memory (L->vm): PID 1 leaves it by exec'ing
+/* How PID 1 runs swrap-init: fd, its memfd (or file); proc, a detached
+ * procfs for a jail without /proc (see exec_by_path). */
+struct pid1_exec {
+	int fd, proc;
+};
+
+/* swrap-init by path, where an exec of the fd failed with ENOENT: before
+ * 6.1 (5.10 measured) the kernel names the program /dev/fd/N and looks
+ * that up again in the process's root, which a jail seldom has. Through
+ * the jail's /proc, else from a root that is a procfs of the jail's own
+ * (made before the pivot). The command has not run an instruction of its
+ * own yet (the gate), so nothing can cover either meanwhile. */
+static void exec_by_path(const struct sw_launch *L, const struct pid1_exec *x,
+			 char *const argv[], char *const envp[])
+{
+	char path[40], num[24];
+	const char *fd = decimal(num, x->fd);
+	if (L->jail_proc) {
+		memcpy(path, "/proc/self/fd/", 14);
+		memcpy(path + 14, fd, strlen(fd) + 1);
+		execve(path, argv, envp);
+	} else if (x->proc >= 0 && fchdir(x->proc) == 0 && chroot(".") == 0) {
+		memcpy(path, "/self/fd/", 9);
+		memcpy(path + 9, fd, strlen(fd) + 1);
+		execve(path, argv, envp);
+	}
+	errno = ENOENT;
+}
+
+/* PID 1 leaves the launcher's memory (shared or copied) by exec'ing
  * swrap-init (src/init/init.c), which reaps, forwards signals, sends the
- * status and holds the lock files, as reaper() does in-process. The
- * caller resumes once this exec is done (CLONE_VFORK). */
+ * status and holds the lock files. The launcher resumes once this exec
+ * is done (CLONE_VFORK); the command, once swrap-init closes the gate. */
 static void __attribute__((noreturn))
-exec_init(const struct sw_launch *L, pid_t cmd, const int *locks, int nlocks)
+exec_init(const struct sw_launch *L, const struct pid1_exec *x, pid_t cmd,
+	  const int *locks, int nlocks)
 {
 	int keep[SW_PID1_FDS];
-	/* rep[1] is CLOEXEC: the exec closes it, and the parent sees EOF. */
-	int n = pid1_fds(L, locks, nlocks, L->init_fd, L->rep[1], keep);
+	/* rep[1] is CLOEXEC: the exec closes it, and the parent sees EOF once
+	 * the command has exec'd too. */
+	const int extra[SW_PID1_EXTRA] = { x->fd, L->rep[1], x->proc };
+	int n = pid1_fds(L, locks, nlocks, extra, keep);
 	close_all_but(keep, n);
 	/* swrap-init waits for the parent's ack before it reaps anything. */
 	int go = send_pidfd(L->go[0], cmd) ? L->go[0] : -1;
 	/* What swrap-init holds must survive the exec (they are CLOEXEC). */
 	for (int i = 0; i < n; i++)
-		if (keep[i] >= 0 && keep[i] != L->init_fd && keep[i] != L->rep[1])
+		if (keep[i] >= 0 && keep[i] != x->fd && keep[i] != L->rep[1] &&
+		    keep[i] != x->proc && (keep[i] != L->go[0] || go >= 0))
 			fcntl(keep[i], F_SETFD, 0);
+	/* The lifeline follows the launcher process from here (L->pid1_pdeath). */
+	if (sw_ns_uses_lifeline(L) && !L->pid1_pdeath)
+		prctl(PR_SET_PDEATHSIG, 0);
 	signal(SIGCHLD, SIG_DFL);
-	char a[2][24];
+	char a[3][24];
 	char *argv[] = { "swrap-init", decimal(a[0], cmd), decimal(a[1], go),
 			 (char *)L->init_args[0], (char *)L->init_args[1],
-			 (char *)L->init_args[2], NULL };
+			 (char *)L->init_args[2], decimal(a[2], L->gate[1]), NULL };
 	char *envp[] = { NULL };
-	syscall(SYS_execveat, L->init_fd, "", argv, envp, AT_EMPTY_PATH);
-	/* Before 6.1 this fails with ENOENT when the jail has no /dev/fd/N
-	 * (see vm_launch in spawn.c): by the jail's /proc instead. */
-	if (errno == ENOENT && L->init_path[0])
-		execve(L->init_path, argv, envp);
+	syscall(SYS_execveat, x->fd, "", argv, envp, AT_EMPTY_PATH);
+	if (errno == ENOENT)
+		exec_by_path(L, x, argv, envp);
 	int e = errno;
+	/* Before this process ends and the gate opens with it. */
 	kill(cmd, SIGKILL);
 	die(L, SW_STEP_INIT, -1, e);
+}
+
+#ifndef __SANITIZE_ADDRESS__
+static int command_main(void *arg)
+{
+	run_command(arg);
+}
+#endif
+
+/* PID 1's wait for the command's byte on ready[], beside it on the same
+ * memory: raw system calls, which touch no memory of the launcher's
+ * thread (errno, the TCB). True once it came; false once the command has
+ * ended without it (its report is on its way): seen by a pidfd, as a
+ * copy of ready[1] may live on in another launch's child. */
+static bool command_ready(const struct sw_launch *L, pid_t cmd)
+{
+	SW_SYS(SYS_close, L->ready[1], 0, 0);
+	SW_SYS(SYS_close, L->gate[0], 0, 0);
+	long pfd = SW_SYS(SYS_pidfd_open, cmd, 0, 0);
+	for (;;) {
+		struct pollfd p[2] = { { L->ready[0], POLLIN, 0 }, { (int)pfd, POLLIN, 0 } };
+		long n = SW_SYS4(SYS_ppoll, p, pfd >= 0 ? 2 : 1, NULL, NULL);
+		if (n == -EINTR)
+			continue;
+		char b;
+		if (n > 0 && p[0].revents && SW_SYS(SYS_read, L->ready[0], &b, 1) == 1) {
+			if (pfd >= 0)
+				SW_SYS(SYS_close, pfd, 0, 0);
+			return true;
+		}
+		if (n < 0 || p[0].revents || p[1].revents) {
+			if (pfd >= 0)
+				SW_SYS(SYS_close, pfd, 0, 0);
+			return false;
+		}
+	}
+}
+
+/* PID 1 starts the command on this memory (CLONE_VM, on the stack the
+ * parent prepared: a fork would copy the launcher's page tables, which
+ * costs milliseconds for a launcher with a large heap) and waits beside
+ * it for its setup (command_ready). Then it execs swrap-init; if the
+ * command failed instead (it sent its report and ended), PID 1 follows. */
+static void __attribute__((noreturn))
+start_command(const struct sw_launch *L, const struct pid1_exec *x,
+	      const int *locks, int nlocks)
+{
+#ifndef __SANITIZE_ADDRESS__
+	pid_t cmd = clone(command_main, L->cmd_stack + SW_CMD_STACK, CLONE_VM | SIGCHLD,
+			  (void *)L);
+#else
+	/* AddressSanitizer can't follow a stack it did not make: fork there. */
+	pid_t cmd = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (cmd == 0)
+		run_command(L);
+#endif
+	if (cmd < 0)
+		die(L, SW_STEP_FORK, -1, errno);
+	if (command_ready(L, cmd)) {
+		close(L->ready[0]);
+		exec_init(L, x, cmd, locks, nlocks);
+	}
+	/* The command has ended: it left the shared memory. */
+	int status;
+	while (waitpid(cmd, &status, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+/* PID 1's swrap-init, made ready before the mounts: the procfs needs the
+ * host's, still visible then. */
+static void prepare_init(const struct sw_launch *L, struct pid1_exec *x)
+{
+	x->fd = L->init_fd;
+	x->proc = -1;
+	if (!SW_HAVE_INIT)
+		die(L, SW_STEP_INIT, -1, ENOEXEC);
+	if (x->fd < 0 && (x->fd = sw_ns_child_init_file()) < 0)
+		die(L, SW_STEP_INIT, -1, -x->fd);
+	if (!L->jail_proc) {
+		int p = sw_ns_child_proc_mount();
+		x->proc = p >= 0 ? p : -1; /* best effort: an exec by fd may work */
+	}
 }
 
 /* --lock-file: a read lock on each, inside the new root, held by this
@@ -421,8 +507,15 @@ static void fork_relay(const struct sw_launch *L)
 		return;
 	}
 	close(L->rep[1]);
-	if (sw_ns_has_reaper(L))
+	if (sw_ns_has_reaper(L)) {
 		close(L->go[0]); /* PID 1 tells the parent the command's pid */
+		/* The gate is PID 1's and the command's: a copy held here
+		 * would keep the command waiting. */
+		close(L->ready[0]);
+		close(L->ready[1]);
+		close(L->gate[0]);
+		close(L->gate[1]);
+	}
 	/* The launcher signals the jail's top process, this one: it passes
 	 * the SW_FORWARDED_SIGNALS on, as PID 1 does (every signal is still
 	 * blocked here, so a signalfd reports them). */
@@ -486,6 +579,23 @@ static void await_release(const struct sw_launch *L, bool helper)
 		enter_pidns(L);
 }
 
+/* --die-with-parent, from the child's first instruction: the launcher's
+ * thread that cloned it is inside sw_spawn until the command runs (and
+ * suspended when the launch shares its memory), so that thread's end is
+ * the launcher's end until then. A launcher gone already (before the
+ * prctl) has closed its end of the report pipe. Again after a credential
+ * change, which clears it. */
+static void arm_pdeath(const struct sw_launch *L)
+{
+	if (!L->spec->die_with_parent)
+		return;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die(L, SW_STEP_PDEATHSIG, -1, errno);
+	struct pollfd p = { L->rep[1], 0, 0 };
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		_exit(1);
+}
+
 void sw_ns_child(const struct sw_launch *L)
 {
 	const sw_spec *s = L->spec;
@@ -493,8 +603,7 @@ void sw_ns_child(const struct sw_launch *L)
 	close(L->rep[0]);
 	if (L->life[1] >= 0)
 		close(L->life[1]);
-	if (s->die_with_parent && !sw_ns_uses_lifeline(L) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		die(L, SW_STEP_PDEATHSIG, -1, errno);
+	arm_pdeath(L);
 	if (L->join)
 		join_namespaces(L);
 	int which;
@@ -513,6 +622,9 @@ void sw_ns_child(const struct sw_launch *L)
 	int proc = L->nested ? open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (L->nested && proc < 0)
 		die(L, SW_STEP_IDMAP, 0, errno);
+	struct pid1_exec init = { -1, -1 };
+	if (sw_ns_has_reaper(L))
+		prepare_init(L, &init);
 	if ((e = sw_selinux_child_fscreate(&L->sel)) != 0) /* --file-label */
 		die(L, SW_STEP_SELINUX, 1, e);
 	struct sw_report rep = { 0 };
@@ -530,6 +642,8 @@ void sw_ns_child(const struct sw_launch *L)
 		close(proc);
 	if (s->userns2_fd >= 0 && setns(s->userns2_fd, CLONE_NEWUSER) < 0)
 		die(L, SW_STEP_USERNS, 1, errno);
+	if (L->nested || s->userns2_fd >= 0)
+		arm_pdeath(L);
 	/* --assert-userns-disabled: a new user namespace must be refused. */
 	if (s->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
 		die(L, SW_STEP_USERNS, 4, EEXIST);
@@ -537,27 +651,8 @@ void sw_ns_child(const struct sw_launch *L)
 	 * command is a member of it, not its leader. */
 	if (s->new_session && setsid() < 0)
 		die(L, SW_STEP_SETSID, -1, errno);
-	if (!L->vm) /* else the command restricts itself (run_command) */
-		restrict_jail(L);
 	/* A reaper when there is a PID namespace, or lock files to hold. */
 	if (!sw_ns_has_reaper(L))
 		run_command(L);
-	/* The command shares PID 1's memory until it execs (CLONE_VM, on the
-	 * stack the parent prepared) and PID 1 waits for that (CLONE_VFORK):
-	 * a fork would copy the launcher's page tables a second time, which
-	 * costs milliseconds for a launcher with a large heap. */
-#ifndef __SANITIZE_ADDRESS__
-	pid_t cmd = clone(command_main, L->cmd_stack + SW_CMD_STACK,
-			  CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)L);
-#else
-	/* AddressSanitizer can't follow a stack it did not make: fork there. */
-	pid_t cmd = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
-	if (cmd == 0)
-		run_command(L);
-#endif
-	if (cmd < 0)
-		die(L, SW_STEP_FORK, -1, errno);
-	if (L->vm)
-		exec_init(L, cmd, locks, nlocks);
-	reaper(L, cmd, locks, nlocks);
+	start_command(L, &init, locks, nlocks);
 }

@@ -28,13 +28,21 @@
  * (src/ns/vm.c adds a guard page below). */
 #define SW_VM_STACK (256 * 1024)
 
-/* swrap-init can be carried (src/init, x86_64) and the launch can share
- * the caller's memory: not under AddressSanitizer, which can't follow a
- * stack it did not make. */
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(SW_NO_INIT)
+/* SW_HAVE_INIT: this build carries swrap-init (src/init), the jail's only
+ * PID 1: x86_64 and aarch64, the architectures src/init/sys.h has raw
+ * system calls for (SW_NO_INIT: the Makefile found no image to build).
+ * SW_HAVE_VM: the launch can share the caller's memory (the clone3
+ * trampoline of src/ns/vm.c), not under AddressSanitizer, which can't
+ * follow a stack it did not make. */
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(SW_NO_INIT)
 #define SW_HAVE_INIT 1
 #else
 #define SW_HAVE_INIT 0
+#endif
+#if SW_HAVE_INIT && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define SW_HAVE_VM 1
+#else
+#define SW_HAVE_VM 0
 #endif
 
 #ifndef CLONE_PIDFD
@@ -84,16 +92,33 @@ struct sw_launch {
 	 * moment PID 1 knows it, before PID 1 exits and the kernel tears the
 	 * namespaces down (sw_child_wait returns then). */
 	int st[2];
-	/* The launch shares the caller's memory (see sw_ns_vm_eligible): the
-	 * first process runs on vm_stack, the parent waits (CLONE_VFORK)
-	 * until it has exec'd the command or swrap-init (init_fd), and no
-	 * "go" comes: the kernel joined the cgroup, the child writes its own
-	 * maps. */
+	/* With a PID 1 (sw_ns_has_reaper), the gate: PID 1 clones the
+	 * command on the same memory, waits for its byte on ready[] (the
+	 * command's setup is done; EOF: it failed) and execs swrap-init,
+	 * which closes gate[1] once it runs; the command waits for that EOF
+	 * on gate[0] before its last steps and execve. So no instruction of
+	 * the command runs while a process of the jail holds the launcher's
+	 * memory, shared or copied (docs/DESIGN.md, "The order at the
+	 * start"). */
+	int ready[2], gate[2];
+	/* The launch shares the caller's memory (see vm_launch in spawn.c):
+	 * the first process runs on vm_stack, the parent waits (CLONE_VFORK)
+	 * until it has exec'd the command or swrap-init, and no "go" comes:
+	 * the kernel joined the cgroup, the child writes its own maps. */
 	bool vm;
 	void *vm_stack;
+	/* swrap-init's sealed memfd, made by the parent; -1 where the kernel
+	 * refuses executable memfds (vm.memfd_noexec=2): PID 1 then writes
+	 * the image to a file of a tmpfs of its own (sw_ns_child_init_file). */
 	int init_fd;
-	char init_path[32]; /* "/proc/self/fd/N" when the jail has /proc, or "" */
+	bool jail_proc;        /* procfs at the jail's /proc */
 	char init_args[3][24]; /* swrap-init's LIFE, STATUS, LANDLOCK */
+	/* --die-with-parent: PR_SET_PDEATHSIG (first thing in the child) stays
+	 * on PID 1 when the launch came from the launcher's main thread (the
+	 * swrap command): it fires only when that thread ends, which then is
+	 * the launcher's end, and it reaches a frozen jail, which the lifeline
+	 * can't. Any other thread may end before the launcher does. */
+	bool pid1_pdeath;
 
 	/* Where the command starts when --chdir is not given (bubblewrap):
 	 * the launcher's cwd if it exists inside, else $HOME, else /. */
@@ -120,12 +145,16 @@ pid_t sw_ns_clone(struct sw_launch *L, int cgroup_fd, int *pidfd,
 /* A sealed memfd of swrap-init (CLOEXEC, the caller closes it); -1 when
  * this build has none or the kernel refuses executable memfds. */
 int sw_ns_init_fd(void);
+/* In the child (no allocation): swrap-init written to a file of a new,
+ * detached tmpfs, for a kernel that refuses executable memfds; an fd to
+ * exec (CLOEXEC), or -errno. */
+int sw_ns_child_init_file(void);
+/* In the child: a detached procfs of its PID namespace, or -errno. */
+int sw_ns_child_proc_mount(void);
 /* clone3 with CLONE_VM|CLONE_VFORK|CLONE_PIDFD (and the cgroup): the
  * child runs fn(arg) on stack[0, size) and exits with its value. */
 pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,
 		     size_t size, int (*fn)(void *), void *arg);
-/* Is the running kernel at least major.minor (uname)? */
-bool sw_ns_kernel_at_least(int major, int minor);
 void *sw_ns_stack_new(size_t size);
 void sw_ns_stack_free(void *stack, size_t size);
 /* Waits for the jail's top process (by pidfd when there is one): 1 and

@@ -57,6 +57,8 @@ static void launch_free(struct sw_launch *L)
 	close_pair(L->rep);
 	close_pair(L->life);
 	close_pair(L->st);
+	close_pair(L->ready);
+	close_pair(L->gate);
 	if (L->init_fd >= 0)
 		close(L->init_fd);
 	sw_ns_stack_free(L->vm_stack, SW_VM_STACK);
@@ -89,6 +91,31 @@ static int clear_of_maps(const sw_spec *s, int p[2], sw_error *err)
 	return 0;
 }
 
+/* The jail's PID 1 is always swrap-init (see exec_init in child.c): its
+ * memfd (-1 where the kernel refuses executable memfds: the child then
+ * makes a file of its own) and its fixed arguments. */
+static int init_prepare(struct sw_launch *L, sw_error *err)
+{
+	const sw_spec *s = L->spec;
+	if (!SW_HAVE_INIT)
+		return sw_error_set(err, ENOEXEC, "this build of libswrap carries no swrap-init "
+				    "for this architecture, and a jail with a PID namespace or "
+				    "--lock-file needs it as its PID 1");
+	L->init_fd = sw_ns_init_fd();
+	for (size_t i = 0; i < s->nfs; i++)
+		if (s->fs[i].kind == SW_FS_PROC && strcmp(s->fs[i].dest, "/proc") == 0)
+			L->jail_proc = true;
+	/* Its arguments known here (src/init/init.c); PID 1 adds the
+	 * command's pid, the "go" socket and the gate. */
+	snprintf(L->init_args[0], sizeof L->init_args[0], "%d",
+		 sw_ns_uses_lifeline(L) ? L->life[0] : -1);
+	snprintf(L->init_args[1], sizeof L->init_args[1], "%d", L->st[1]);
+	snprintf(L->init_args[2], sizeof L->init_args[2], "%llu",
+		 sw_env_plan_landlock_handled(L->env));
+	L->pid1_pdeath = s->die_with_parent && gettid() == getpid();
+	return 0;
+}
+
 /* Everything the child will need, made before clone. */
 static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 {
@@ -96,6 +123,7 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	L->spec = s;
 	L->go[0] = L->go[1] = L->rep[0] = L->rep[1] = L->life[0] = L->life[1] = -1;
 	L->st[0] = L->st[1] = L->init_fd = -1;
+	L->ready[0] = L->ready[1] = L->gate[0] = L->gate[1] = -1;
 	L->userns = sw_spec_wants_userns(s, geteuid());
 	L->pidns = (s->ns & SW_NS_PID) != 0;
 	L->flags = clone_flags(s, L->userns);
@@ -123,10 +151,17 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 	if (r == 0 && (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, L->go) < 0 ||
 		       pipe2(L->rep, O_CLOEXEC) < 0 ||
 		       (sw_ns_uses_lifeline(L) && pipe2(L->life, O_CLOEXEC) < 0) ||
-		       (sw_ns_has_reaper(L) && pipe2(L->st, O_CLOEXEC) < 0)))
+		       (sw_ns_has_reaper(L) && (pipe2(L->st, O_CLOEXEC) < 0 ||
+						 pipe2(L->ready, O_CLOEXEC) < 0 ||
+						 pipe2(L->gate, O_CLOEXEC) < 0))))
 		r = sw_error_set(err, errno, "pipe: %s", strerror(errno));
-	if (r == 0 && s->nfdmap && (r = clear_of_maps(s, L->rep, err)) == 0)
-		r = clear_of_maps(s, L->go, err);
+	/* The command uses these after its --fd-map dup3s. */
+	if (r == 0 && s->nfdmap && (r = clear_of_maps(s, L->rep, err)) == 0 &&
+	    (r = clear_of_maps(s, L->go, err)) == 0 && sw_ns_has_reaper(L) &&
+	    (r = clear_of_maps(s, L->ready, err)) == 0)
+		r = clear_of_maps(s, L->gate, err);
+	if (r == 0 && sw_ns_has_reaper(L))
+		r = init_prepare(L, err);
 	/* A reaper when there is a PID namespace, or lock files to hold. */
 	if (r == 0 && sw_ns_has_reaper(L) && !(L->cmd_stack = malloc(SW_CMD_STACK)))
 		r = sw_error_set(err, ENOMEM, "out of memory");
@@ -338,7 +373,7 @@ static int netns_leave(int saved)
  * "Sharing the caller's memory")? Not when the parent has something to do between clone and
  * the child's setup (status fds written with the child's namespaces, a
  * helper writing the maps, a cgroup the kernel can't join at clone, a
- * namespace to join first), nor where swrap-init can't be run.
+ * namespace to join first), nor where this build has no trampoline.
  *
  * Nor when the child would touch what belongs to the memory it shares:
  * the "dumpable" flag is the address space's. A caller that is not
@@ -350,20 +385,7 @@ static int netns_leave(int saved)
 static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 {
 	const sw_spec *s = L->spec;
-	/* Before 6.1 (5.10 measured; 6.1, 6.12 and 6.18 fine) execveat() of an
-	 * fd fails with ENOENT where the jail's root has no /dev/fd/N to
-	 * resolve the name the kernel gives it (an LSM hook re-reads it): PID 1
-	 * then execs /proc/self/fd/N, which needs procfs at /proc, and a
-	 * command that can't mount over it meanwhile (it runs by then): one
-	 * with no capability added, nor a root caller's (bwrap personality). */
-	bool proc = false;
-	for (size_t i = 0; i < s->nfs; i++)
-		if (s->fs[i].kind == SW_FS_PROC && strcmp(s->fs[i].dest, "/proc") == 0)
-			proc = true;
-	bool caps = s->ncaps > 0 || (s->compat == SW_COMPAT_BWRAP && geteuid() == 0);
-	if (!SW_HAVE_INIT || (s->force & (SW_FORCE_CLONE_FALLBACK | SW_FORCE_NO_VM)))
-		return false;
-	if (sw_ns_has_reaper(L) && (!proc || caps) && !sw_ns_kernel_at_least(6, 1))
+	if (!SW_HAVE_VM || (s->force & (SW_FORCE_CLONE_FALLBACK | SW_FORCE_NO_VM)))
 		return false;
 	if (L->join || s->info_fd >= 0 || c->json_fd >= 0 || s->userns_block_fd != SW_NO_FD ||
 	    s->userns2_fd >= 0)
@@ -372,17 +394,6 @@ static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 		return false;
 	if (c->cg && !sw_cgroup_v2_only(c->cg))
 		return false;
-	if (sw_ns_has_reaper(L) && (L->init_fd = sw_ns_init_fd()) < 0)
-		return false;
-	if (sw_ns_has_reaper(L) && proc)
-		snprintf(L->init_path, sizeof L->init_path, "/proc/self/fd/%d", L->init_fd);
-	/* swrap-init's arguments that are known here (src/init/init.c);
-	 * PID 1 adds the command's pid and the "go" socket. */
-	snprintf(L->init_args[0], sizeof L->init_args[0], "%d",
-		 sw_ns_uses_lifeline(L) ? L->life[0] : -1);
-	snprintf(L->init_args[1], sizeof L->init_args[1], "%d", L->st[1]);
-	snprintf(L->init_args[2], sizeof L->init_args[2], "%llu",
-		 sw_env_plan_landlock_handled(L->env));
 	return (L->vm_stack = sw_ns_stack_new(SW_VM_STACK)) != NULL;
 }
 
@@ -432,6 +443,8 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 	if (L->st[1] >= 0)
 		close(L->st[1]);
 	L->go[0] = L->rep[1] = L->life[0] = L->life[1] = L->st[0] = L->st[1] = -1;
+	close_pair(L->ready); /* the child's: PID 1 and the command */
+	close_pair(L->gate);
 	r = release_child(L, c, into_cg, err);
 	/* The child's own report wins: if it failed first (it may have died
 	 * before it was released), the parent's error is only the echo. */

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <stdio.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,7 +23,7 @@
 #define MFD_EXEC 0x0010U
 #endif
 
-#if SW_HAVE_INIT
+#if SW_HAVE_VM
 /* long sw_clone3_call(void *args, size_t size, int (*fn)(void *), void *arg)
  * clone3, and in the child (on the stack clone_args gives) fn(arg), then
  * exit with its value. Returns the child's pid, or -errno. The child's
@@ -52,52 +52,6 @@ __asm__(".text\n"
 	"1:	ret\n"
 	".size sw_clone3_call, .-sw_clone3_call\n");
 
-extern const unsigned char sw_init_image[], sw_init_image_end[];
-
-/* vm.memfd_noexec=2 forbids executable memfds: asked once per process. */
-static bool init_refused;
-
-static const unsigned SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
-
-/* One memfd per launch, closed when sw_spawn returns: a memfd kept for the
- * process's life would be an fd the caller never opened (and a caller
- * that closes every fd it does not know would pull it away). Making it
- * costs a few microseconds. */
-int sw_ns_init_fd(void)
-{
-	if (__atomic_load_n(&init_refused, __ATOMIC_RELAXED))
-		return -1;
-	int fd = memfd_create("swrap-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-	if (fd < 0 && errno == EINVAL) /* before 6.3: no MFD_EXEC, always executable */
-		fd = memfd_create("swrap-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0) {
-		if (errno == EACCES)
-			__atomic_store_n(&init_refused, true, __ATOMIC_RELAXED);
-		return -1;
-	}
-	const unsigned char *p = sw_init_image;
-	size_t left = (size_t)(sw_init_image_end - sw_init_image);
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	/* Execute-only: the exec of a file its runner can't read leaves the
-	 * process not dumpable, from its first instruction, so the command
-	 * (same uid) can't ptrace the jail's PID 1 or open its /proc files. */
-	if (fchmod(fd, 0111) < 0 || fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,
 		     size_t size, int (*fn)(void *), void *arg)
 {
@@ -120,11 +74,6 @@ pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack
 	return (pid_t)r;
 }
 #else
-int sw_ns_init_fd(void)
-{
-	return -1;
-}
-
 pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,
 		     size_t size, int (*fn)(void *), void *arg)
 {
@@ -135,13 +84,116 @@ pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack
 }
 #endif
 
-bool sw_ns_kernel_at_least(int major, int minor)
+#if SW_HAVE_INIT
+extern const unsigned char sw_init_image[], sw_init_image_end[];
+
+/* vm.memfd_noexec=2 forbids executable memfds: asked once per process. */
+static bool init_refused;
+
+static const unsigned SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+
+/* Writes the image to fd; 0 or -errno. */
+static int write_image(int fd)
 {
-	struct utsname u;
-	int ma = 0, mi = 0;
-	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
+	const unsigned char *p = sw_init_image;
+	size_t left = (size_t)(sw_init_image_end - sw_init_image);
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		left -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One memfd per launch, closed when sw_spawn returns: a memfd kept for the
+ * process's life would be an fd the caller never opened (and a caller
+ * that closes every fd it does not know would pull it away). Making it
+ * costs a few microseconds. */
+int sw_ns_init_fd(void)
+{
+	if (__atomic_load_n(&init_refused, __ATOMIC_RELAXED))
+		return -1;
+	int fd = memfd_create("swrap-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL) /* before 6.3: no MFD_EXEC, always executable */
+		fd = memfd_create("swrap-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		if (errno == EACCES)
+			__atomic_store_n(&init_refused, true, __ATOMIC_RELAXED);
+		return -1;
+	}
+	/* Execute-only: the exec of a file its runner can't read leaves the
+	 * process not dumpable, from its first instruction, so the command
+	 * (same uid) can't ptrace the jail's PID 1 or open its /proc files. */
+	if (write_image(fd) < 0 || fchmod(fd, 0111) < 0 || fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* vm.memfd_noexec=2 governs memfds only: a file of a tmpfs mounted for
+ * the purpose (detached: no path reaches it, and it goes with its last
+ * fd) executes. Made by the jail's first process, in its own mount
+ * namespace, before the command exists; execute-only as the memfd is. */
+int sw_ns_child_init_file(void)
+{
+	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	int mnt = -1, e = 0;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
+		e = -errno;
+	close(fs);
+	if (e)
+		return e;
+	int fd = openat(mnt, "swrap-init", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	if (fd < 0)
+		e = -errno;
+	else if ((e = write_image(fd)) == 0 && fchmod(fd, 0111) < 0)
+		e = -errno;
+	if (fd >= 0)
+		close(fd); /* a file open for writing can't be exec'd (ETXTBSY) */
+	fd = e ? -1 : openat(mnt, "swrap-init", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (!e && fd < 0)
+		e = -errno;
+	close(mnt);
+	return e ? e : fd;
+}
+#else
+int sw_ns_init_fd(void)
+{
+	return -1;
+}
+
+int sw_ns_child_init_file(void)
+{
+	return -ENOEXEC;
+}
+#endif
+
+/* A procfs of the jail's PID namespace, mounted nowhere: made before the
+ * final pivot (the kernel mounts procfs in a user namespace only beside a
+ * fully visible one: the host's, then still at /oldroot), for an exec of
+ * swrap-init by /self/fd/N in a jail without /proc (see exec_init in
+ * child.c). An fd, or -errno. */
+int sw_ns_child_proc_mount(void)
+{
+	int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	int mnt = -1, e = 0;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0)
+		e = -errno;
+	close(fs);
+	return e ? e : mnt;
 }
 
 void *sw_ns_stack_new(size_t size)

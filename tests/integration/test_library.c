@@ -314,9 +314,22 @@ static void first_word(pid_t pid, char *buf, size_t n)
 	}
 }
 
+/* Does pid's memory map name needle (as root: /proc/PID/maps of a
+ * process that is not dumpable is root's only)? */
+static bool maps_name(pid_t pid, const char *needle)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	char *m = sw_slurp(path);
+	bool found = m && strstr(m, needle);
+	free(m);
+	return found;
+}
+
 /* A pidns jail running `sleep 60` (with procfs at /proc, or none): its
- * PID 1 must be (or not be) swrap-init; SIGTERM reaches the command
- * through it (143). */
+ * PID 1 must be swrap-init, holding nothing of the caller's memory (seen
+ * by root: no heap, no C library, not this program); SIGTERM reaches the
+ * command through it (143). */
 static int pid1_is_in(unsigned force, bool proc, bool cap_op, bool want_init)
 {
 	const char *cmd[] = { "/h/jt", "sleep", "60" };
@@ -340,6 +353,12 @@ static int pid1_is_in(unsigned force, bool proc, bool cap_op, bool want_init)
 			usleep(10 * 1000);
 	}
 	CHECK(init == want_init, "PID 1 is '%s'", w);
+	if (init && geteuid() == 0) {
+		pid_t p1 = sw_child_pid(c);
+		CHECK(!maps_name(p1, "[heap]") && !maps_name(p1, "libc") &&
+		      !maps_name(p1, "test_library"), "PID 1 maps the caller's memory");
+		CHECK(maps_name(p1, "swrap-init"), "PID 1 does not map swrap-init");
+	}
 	CHECK(sw_child_command_pid(c) > 0 && sw_child_command_pid(c) != sw_child_pid(c),
 	      "command pid %d", (int)sw_child_command_pid(c));
 	int code = -1;
@@ -359,24 +378,19 @@ static int scenario_vm(void)
 {
 	int before = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	CHECK(before == 1, "the launcher should start dumpable");
-	/* Not under AddressSanitizer, nor off x86_64: no swrap-init there
-	 * (SW_HAVE_INIT, src/ns/launch.h). */
-	bool vm = SW_HAVE_INIT;
-	if (pid1_is(0, vm) || pid1_is(SW_FORCE_NO_VM, false) ||
-	    pid1_is(SW_FORCE_CLONE_FALLBACK, false))
-		return 1;
-	/* Without /proc in the jail, a kernel before 6.1 can't exec
-	 * swrap-init (see vm_launch in src/ns/spawn.c). */
-	if (pid1_is_in(0, false, false, vm && sw_ns_kernel_at_least(6, 1)))
-		return 1;
-	/* Nor one whose command has capability operations (it might mount
-	 * over /proc while PID 1 execs from there). */
-	if (pid1_is_in(0, true, true, vm && sw_ns_kernel_at_least(6, 1)))
+	/* PID 1 is swrap-init on every path (issue 20): the launch from the
+	 * caller's memory, the copying one, without clone3, without /proc in
+	 * the jail (before 6.1 an exec by fd needs a path: a procfs of the
+	 * jail's own), and with capability operations. */
+	if (pid1_is(0, true) || pid1_is(SW_FORCE_NO_VM, true) ||
+	    pid1_is(SW_FORCE_CLONE_FALLBACK, true) || pid1_is_in(0, false, false, true) ||
+	    pid1_is_in(0, true, true, true) || pid1_is_in(SW_FORCE_NO_VM, false, true, true))
 		return 1;
 	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1, "the launch changed the caller's dumpable flag");
-	/* A launcher that is not dumpable stays so: its jails copy it. */
+	/* A launcher that is not dumpable stays so: its jails copy it, and
+	 * their PID 1 still execs swrap-init. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (pid1_is(0, false))
+	if (pid1_is(0, true))
 		return 1;
 	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0, "the caller became dumpable");
 	return 0;
@@ -391,8 +405,8 @@ static void test_vm_launch(void **state)
 }
 
 /* Where executable memfds are refused (vm.memfd_noexec=2, per PID
- * namespace, Linux 6.3), the launch copies the caller. Run as PID 1 of a
- * PID namespace of its own with its own /proc. */
+ * namespace, Linux 6.3), PID 1 runs swrap-init from a file of a tmpfs of
+ * its own. Run as PID 1 of a PID namespace of its own with its own /proc. */
 static int scenario_noexec(void)
 {
 	if (unshare(CLONE_NEWPID) < 0)
@@ -408,7 +422,7 @@ static int scenario_noexec(void)
 		if (write(fd, "2", 1) != 1)
 			_exit(75);
 		close(fd);
-		_exit(pid1_is(0, false));
+		_exit(pid1_is(0, true) || pid1_is(SW_FORCE_NO_VM, true));
 	}
 	int st;
 	CHECK(p > 0 && waitpid(p, &st, 0) == p, "fork");
