@@ -24,7 +24,7 @@
 # tests/integration/test_cgroup*.c and tests/vm/test_*.c is in by itself.
 VM_SUITES := tests/integration/test_launch \
 	$(patsubst %.c,%,$(wildcard tests/integration/test_cgroup*.c)) \
-	tests/integration/test_inherit tests/security/test_attacks \
+	tests/integration/test_inherit tests/security/test_attacks tests/security/test_pid1 \
 	tests/integration/test_library tests/integration/test_doctor \
 	tests/integration/test_lifecycle tests/integration/test_landlock \
 	$(patsubst %.c,%,$(wildcard tests/vm/test_*.c))
