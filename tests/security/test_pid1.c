@@ -20,7 +20,9 @@
  */
 #include "launcher.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -239,6 +241,185 @@ static void test_command_bwrap_root(void **state)
 	command(SW_AS_ROOT, BWRAP_ROOT, "no-vm");
 }
 
+/* ---- --die-with-parent during setup and while frozen (hole 5) ------- */
+
+/* The host pids of processes whose command line is /h/jt sleep TAG. */
+static int find_jail(const char *tag, pid_t *pids, int max)
+{
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	while (d && (de = readdir(d)) && n < max) {
+		char path[300], buf[256];
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t k = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (k <= 0)
+			continue;
+		buf[k] = 0;
+		/* "/h/jt\0sleep\0TAG\0" */
+		size_t a = strlen(buf);
+		if (strcmp(buf, "/h/jt") == 0 && (ssize_t)a + 7 < k &&
+		    strcmp(buf + a + 1, "sleep") == 0 && strcmp(buf + a + 7, tag) == 0)
+			pids[n++] = (pid_t)atoi(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Starts swrap as `as` with extra options, then the command jt sleep TAG;
+ * returns swrap's pid. */
+static pid_t start_swrap(enum sw_as as, const char *const *opts, const char *tag,
+			 const char *force)
+{
+	char hbind[PATH_MAX];
+	snprintf(hbind, sizeof hbind, "%s", sw_helper_dir());
+	const char *argv[48];
+	size_t n = 0;
+	argv[n++] = sw_swrap();
+	const char *base[] = { "--unshare-user", "--unshare-pid", "--die-with-parent",
+			       "--ro-bind", "/usr", "/usr", "--ro-bind", hbind, "/h",
+			       "--proc", "/proc", NULL };
+	for (size_t i = 0; base[i]; i++)
+		argv[n++] = base[i];
+	for (; opts && *opts; opts++)
+		argv[n++] = *opts;
+	argv[n++] = "--";
+	argv[n++] = "/h/jt";
+	argv[n++] = "sleep";
+	argv[n++] = tag;
+	argv[n] = NULL;
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+		dup2(nul, 1);
+		setenv("SWRAP_FORCE", force, 1);
+		if (as == SW_AS_USER)
+			sw_drop_privileges();
+		if (chdir(sw_run_cwd(as)) < 0)
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits (up to 20 s: a bound, not a timing) for n processes of the jail
+ * to show up (n > 0), or for all of them to be gone (n == 0). */
+static bool await_jail(const char *tag, int n)
+{
+	pid_t pids[8];
+	for (int i = 0; i < 2000; i++) {
+		int k = find_jail(tag, pids, 8);
+		if (n ? k >= n : k == 0)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/* A setup that waits (--block-fd on a pipe nobody writes: the command is
+ * made, PID 1 waits for it) when swrap is SIGKILLed: the jail must end. */
+static void die_in_setup(enum sw_as as, const char *force)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0); /* both ends inherited by swrap */
+	char fdarg[16], tag[32];
+	snprintf(fdarg, sizeof fdarg, "%d", p[0]);
+	snprintf(tag, sizeof tag, "%d", 7000 + (int)(getpid() % 1000));
+	const char *opts[] = { "--block-fd", fdarg, NULL };
+	pid_t sw = start_swrap(as, opts, tag, force);
+	/* The command is there, blocked before its exec: its cmdline is
+	 * still swrap's. Wait for the jail's processes via their parent. */
+	bool setup = false;
+	for (int i = 0; i < 2000 && !setup; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)sw, (int)sw);
+		char *k = sw_slurp(path);
+		setup = k && k[0];
+		free(k);
+		if (!setup)
+			usleep(10 * 1000);
+	}
+	assert_true(setup);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)sw, (int)sw);
+	char *k = sw_slurp(path);
+	pid_t pid1 = k ? (pid_t)atoi(k) : -1;
+	free(k);
+	usleep(200 * 1000); /* well into the wait */
+	assert_int_equal(kill(sw, SIGKILL), 0);
+	assert_int_equal(waitpid(sw, NULL, 0), sw);
+	close(p[0]);
+	bool gone = false;
+	for (int i = 0; i < 2000 && !gone; i++) {
+		gone = !sw_alive(pid1);
+		if (!gone)
+			usleep(10 * 1000);
+	}
+	close(p[1]);
+	if (!gone)
+		fail_msg("SWRAP_FORCE=%s: the jail's PID 1 %d outlived its launcher during setup",
+			 force, (int)pid1);
+}
+
+static void test_die_with_parent_in_setup(void **state)
+{
+	die_in_setup(SW_AS(state), "");
+	die_in_setup(SW_AS(state), "no-vm");
+}
+
+/* A frozen jail (swrap --freeze-cgroup) whose launcher is SIGKILLed: the
+ * jail must end all the same (cgroup2's freezer lets SIGKILL through). */
+static void die_frozen(const char *force)
+{
+	char tag[32], id[48];
+	snprintf(tag, sizeof tag, "%d", 8000 + (int)(getpid() % 1000));
+	snprintf(id, sizeof id, "pid1-frozen-%d", (int)getpid());
+	const char *opts[] = { "--cgroup", id, NULL };
+	pid_t sw = start_swrap(SW_AS_ROOT, opts, tag, force);
+	if (!await_jail(tag, 1)) {
+		kill(sw, SIGKILL);
+		waitpid(sw, NULL, 0);
+		fail_msg("the jail did not start");
+	}
+	struct sw_run r;
+	const char *fr[] = { sw_swrap(), "--freeze-cgroup", id, NULL };
+	sw_run(SW_AS_ROOT, &r, fr);
+	int frozen = r.code;
+	sw_run_free(&r);
+	assert_int_equal(kill(sw, SIGKILL), 0);
+	assert_int_equal(waitpid(sw, NULL, 0), sw);
+	bool gone = await_jail(tag, 0);
+	if (!gone) { /* leave nothing behind */
+		const char *th[] = { sw_swrap(), "--kill-cgroup", id, NULL };
+		sw_run(SW_AS_ROOT, &r, th);
+		sw_run_free(&r);
+	}
+	assert_int_equal(frozen, 0);
+	if (!gone)
+		fail_msg("SWRAP_FORCE=%s: a frozen jail outlived its launcher", force);
+	/* its cgroup is the next launch's to reclaim, or --kill-cgroup's */
+	const char *k[] = { sw_swrap(), "--kill-cgroup", id, NULL };
+	sw_run(SW_AS_ROOT, &r, k);
+	sw_run_free(&r);
+}
+
+static void test_die_with_parent_frozen(void **state)
+{
+	(void)state;
+	die_frozen("");
+	die_frozen("no-vm");
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -253,6 +434,8 @@ int main(void)
 		cmocka_unit_test(test_library_bwrap_root),
 		SW_BOTH(test_command_cap_ptrace),
 		cmocka_unit_test(test_command_bwrap_root),
+		SW_BOTH(test_die_with_parent_in_setup),
+		cmocka_unit_test(test_die_with_parent_frozen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
