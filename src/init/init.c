@@ -9,8 +9,9 @@
  * jail's filesystem.
  *
  * It is built without a C library (-nostdlib -static, no PT_INTERP), a few
- * kilobytes of raw system calls, so its exec costs next to nothing. What
- * it does is what the in-process PID 1 of src/ns/child.c does:
+ * kilobytes of raw system calls (src/init/arch.h: x86_64, aarch64), so
+ * its exec costs next to nothing. What it does is what the in-process
+ * PID 1 of src/ns/child.c does:
  *
  *   swrap-init CMD GO LIFE STATUS LANDLOCK
  *
@@ -32,6 +33,7 @@
  * for a signal N, as a shell reports it.
  */
 #include <linux/landlock.h>
+#include <linux/time_types.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -40,22 +42,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#if !defined(__x86_64__)
-#error "swrap-init: raw system calls are written for x86_64 only"
-#endif
-
-static long sys6(long n, long a, long b, long c, long d, long e, long f)
-{
-	long r;
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return r;
-}
+/* sys6() and _start: the only code that differs between architectures. */
+#include "arch.h"
 
 #define SYS(n, a, b, c) sys6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define SYS4(n, a, b, c, d) sys6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
@@ -114,6 +102,15 @@ static int reap_all(long cmd)
 	return code;
 }
 
+/* poll(2), by ppoll, which every architecture has (aarch64 has no poll):
+ * a negative timeout waits without a bound. */
+static long poll_ms(struct pollfd *p, long n, long timeout_ms)
+{
+	struct __kernel_timespec t = { timeout_ms / 1000, timeout_ms % 1000 * 1000000 };
+	return sys6(SYS_ppoll, (long)p, n, timeout_ms < 0 ? 0 : (long)&t, 0,
+		    sizeof(unsigned long), 0);
+}
+
 static void send_status(long fd, int code)
 {
 	if (fd < 0)
@@ -157,7 +154,7 @@ static void __attribute__((noreturn, used)) init_main(long *sp)
 			leave(code);
 		}
 		struct pollfd p[2] = { { (int)sfd, POLLIN, 0 }, { (int)life, POLLIN, 0 } };
-		long n = SYS(SYS_poll, p, life >= 0 ? 2 : 1, sfd < 0 ? 100 : -1);
+		long n = poll_ms(p, life >= 0 ? 2 : 1, sfd < 0 ? 100 : -1);
 		if (n < 0 && n != -4)
 			leave(1);
 		if (n > 0 && life >= 0 && p[1].revents) {
@@ -170,13 +167,3 @@ static void __attribute__((noreturn, used)) init_main(long *sp)
 				SYS(SYS_kill, cmd, si.ssi_signo, 0);
 	}
 }
-
-/* The entry point: the kernel's initial stack holds argc, then argv. */
-__asm__(".text\n"
-	".global _start\n"
-	"_start:\n"
-	"	xor %ebp, %ebp\n"
-	"	mov %rsp, %rdi\n"
-	"	and $-16, %rsp\n"
-	"	call init_main\n"
-	"	hlt\n");
