@@ -65,10 +65,14 @@ LIB_SRCS := $(wildcard src/spec/*.c src/compat/*.c src/ns/*.c src/mount/*.c \
 	src/cgroup/*.c src/env/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
-# swrap-init (src/init): the jail's PID 1 after a launch from the caller's
-# own memory, carried inside libswrap (src/init/image.S). Its raw system
-# calls are x86_64's; elsewhere every launch copies the caller instead.
-ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine)),)
+# swrap-init (src/init): the jail's PID 1, carried inside libswrap
+# (src/init/image.S). Its raw system calls and entry point are written for
+# the architectures in INIT_ARCHS (src/init/arch.h); a build for another
+# carries none (SW_NO_INIT), and every launch there copies the caller.
+# It is built by INIT_CFLAGS alone, never with $(SAN): a SANITIZE=1 build
+# carries the same program.
+INIT_ARCHS := x86_64 aarch64
+ifneq ($(filter $(addsuffix -%,$(INIT_ARCHS)),$(shell $(CC) -dumpmachine)),)
 INIT_OBJ := $(B)/obj/src/init/image.o
 else
 CPPFLAGS += -DSW_NO_INIT
@@ -90,10 +94,11 @@ $(B)/obj/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # No C library, no interpreter: a few kilobytes that exec in microseconds.
+# (mk/cross.mk builds the same program for aarch64 with these flags.)
 INIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Os -Wall -Wextra -Werror -static \
 	-nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie \
 	-fno-asynchronous-unwind-tables -fcf-protection=none -Wl,--build-id=none -s
-$(B)/init/swrap-init: src/init/init.c
+$(B)/init/swrap-init: src/init/init.c src/init/arch.h
 	@mkdir -p $(dir $@)
 	$(CC) $(INIT_CFLAGS) -o $@ $<
 

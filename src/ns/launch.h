@@ -28,13 +28,22 @@
  * (src/ns/vm.c adds a guard page below). */
 #define SW_VM_STACK (256 * 1024)
 
-/* swrap-init can be carried (src/init, x86_64) and the launch can share
- * the caller's memory: not under AddressSanitizer, which can't follow a
- * stack it did not make. */
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(SW_NO_INIT)
+/* This build carries swrap-init (src/init: x86_64 and aarch64). It is a
+ * freestanding program built apart, without sanitizers, so a build under
+ * AddressSanitizer carries it too. */
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(SW_NO_INIT)
 #define SW_HAVE_INIT 1
 #else
 #define SW_HAVE_INIT 0
+#endif
+/* The launch can share the caller's memory: there is a clone3 trampoline
+ * for this architecture (src/ns/vm.c) and a swrap-init to leave that
+ * memory by, and no AddressSanitizer, which can't follow a stack it did
+ * not make. */
+#if SW_HAVE_INIT && !defined(__SANITIZE_ADDRESS__)
+#define SW_HAVE_VM 1
+#else
+#define SW_HAVE_VM 0
 #endif
 
 #ifndef CLONE_PIDFD

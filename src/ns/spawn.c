@@ -361,7 +361,7 @@ static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 		if (s->fs[i].kind == SW_FS_PROC && strcmp(s->fs[i].dest, "/proc") == 0)
 			proc = true;
 	bool caps = s->ncaps > 0 || (s->compat == SW_COMPAT_BWRAP && geteuid() == 0);
-	if (!SW_HAVE_INIT || (s->force & (SW_FORCE_CLONE_FALLBACK | SW_FORCE_NO_VM)))
+	if (!SW_HAVE_VM || (s->force & (SW_FORCE_CLONE_FALLBACK | SW_FORCE_NO_VM)))
 		return false;
 	if (sw_ns_has_reaper(L) && (!proc || caps) && !sw_ns_kernel_at_least(6, 1))
 		return false;

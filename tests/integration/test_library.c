@@ -359,9 +359,9 @@ static int scenario_vm(void)
 {
 	int before = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	CHECK(before == 1, "the launcher should start dumpable");
-	/* Not under AddressSanitizer, nor off x86_64: no swrap-init there
-	 * (SW_HAVE_INIT, src/ns/launch.h). */
-	bool vm = SW_HAVE_INIT;
+	/* Not under AddressSanitizer, nor off x86_64 and aarch64: no
+	 * sharing there (SW_HAVE_VM, src/ns/launch.h). */
+	bool vm = SW_HAVE_VM;
 	if (pid1_is(0, vm) || pid1_is(SW_FORCE_NO_VM, false) ||
 	    pid1_is(SW_FORCE_CLONE_FALLBACK, false))
 		return 1;
