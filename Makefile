@@ -3,6 +3,8 @@
 #   make              build/libswrap.a, build/libswrap.so, build/swrap
 #   make check        every test (see _check), what CI runs
 #   make bwrap-suite  bubblewrap's own tests against swrap (mk/bwrapsuite.mk)
+#   make cross-check  the aarch64 build and its swrap-init under qemu-user
+#                     (mk/cross.mk; part of make check)
 #   make check SANITIZE=1   the suites under ASan + UBSan
 #
 # Every public target first runs scripts/deps.sh, which apt-get installs
@@ -10,7 +12,8 @@
 # is asked only once the packages are there.
 
 PUBLIC := all check unit integration parity demo bench static fuzz fuzz-check \
-	security install uninstall example-check vm-check rust-check bwrap-suite
+	security install uninstall example-check vm-check rust-check bwrap-suite \
+	cross-check
 
 .PHONY: $(PUBLIC) deps clean
 .DEFAULT_GOAL := all
@@ -26,6 +29,8 @@ check fuzz fuzz-check: export SWRAP_FUZZ = 1
 check vm-check: export SWRAP_VM = 1
 # and the Rust crate (mk/rust.mk): cargo, when none is found.
 check rust-check: export SWRAP_RUST = 1
+# and the aarch64 build (mk/cross.mk): a cross compiler and qemu-user.
+check cross-check: export SWRAP_CROSS = 1
 
 deps:
 	@sh scripts/deps.sh
@@ -159,7 +164,8 @@ _parity: _all $(TEST_HELPERS)
 
 # Everything CI runs. The static binary is built first (best effort: it
 # needs Debian's util-linux source package; test_static says when it is
-# missing); then every cmocka suite; the Rust crate's tests (mk/rust.mk);
+# missing); then every cmocka suite; the aarch64 build and its swrap-init
+# under qemu-user (mk/cross.mk); the Rust crate's tests (mk/rust.mk);
 # then the VM suites on Debian's
 # kernels (mk/vm.mk); then 60 s of fuzzing; the unit tests
 # under valgrind; and the unit and launch tests again under ASan + UBSan.
@@ -167,6 +173,7 @@ SAN_TESTS := $(UNIT_TESTS:$(B)/%=%) tests/integration/test_launch tests/integrat
 _check: _all $(UNIT_TESTS) $(INTEG_TESTS) $(TEST_HELPERS) $(FAULT_TESTS) $(SEC_TESTS) $(PARITY_TESTS)
 	@$(MAKE) --no-print-directory _static || echo "check: make static failed; test_static will skip"
 	@$(RUN_TESTS) all $(UNIT_TESTS) $(INTEG_TESTS) $(FAULT_TESTS) $(SEC_TESTS) $(PARITY_TESTS)
+	@$(MAKE) --no-print-directory _cross-check
 	@$(MAKE) --no-print-directory _rust-check
 	@$(MAKE) --no-print-directory _vm-check
 	@$(MAKE) --no-print-directory _fuzz-check
