@@ -103,9 +103,9 @@ $(B)/obj/%.o: %.c
 INIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Os -Wall -Wextra -Werror -static \
 	-nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie \
 	-fno-asynchronous-unwind-tables -fcf-protection=none -Wl,--build-id=none -s
-$(B)/init/swrap-init: src/init/init.c src/init/arch.h
+$(B)/init/swrap-init: src/init/init.c src/init/sys.h src/init/arch.h
 	@mkdir -p $(dir $@)
-	$(CC) $(INIT_CFLAGS) -o $@ $<
+	$(CC) $(INIT_CFLAGS) -Isrc -o $@ $<
 
 $(B)/obj/src/init/image.o: src/init/image.S $(B)/init/swrap-init
 	@mkdir -p $(dir $@)

@@ -45,9 +45,9 @@ $(XB)/obj/%.o: %.c | $(XI)/.linked
 	@mkdir -p $(dir $@)
 	@$(CROSS_CC) $(XCPPFLAGS) $(XCFLAGS) -MMD -MP -c $< -o $@
 
-$(XB)/init/swrap-init: src/init/init.c src/init/arch.h
+$(XB)/init/swrap-init: src/init/init.c src/init/sys.h src/init/arch.h
 	@mkdir -p $(dir $@)
-	@$(CROSS_CC) $(INIT_CFLAGS) -o $@ $<
+	@$(CROSS_CC) $(INIT_CFLAGS) -Isrc -o $@ $<
 
 $(XB)/obj/src/init/image.o: src/init/image.S $(XB)/init/swrap-init
 	@mkdir -p $(dir $@)

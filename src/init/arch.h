@@ -1,37 +1,21 @@
-/* arch.h — what swrap-init (init.c) can't say in C: one raw system call
- * and the entry point, per architecture. Everything else in init.c is the
- * same on all of them; the system call numbers come from the target's
+/* arch.h — swrap-init's entry point, _start, per architecture: the only
+ * code of swrap-init (init.c) that is not C. The raw system call is in
+ * src/init/sys.h; the system call numbers come from the target's
  * <sys/syscall.h>.
  *
- *   long sys6(long n, long a, long b, long c, long d, long e, long f)
- *       system call n with six arguments; returns the kernel's value
- *       (-errno on failure), as the kernel gives it.
- *   _start
- *       the kernel's entry: the initial stack holds argc, then argv.
- *       Calls init_main(sp) with that stack pointer; never returns.
+ * The kernel starts the program with argc, then argv, at the stack
+ * pointer; _start passes that pointer to init_main(long *sp), which
+ * never returns, with no frame to return to (a backtrace ends there).
  *
- * Adding an architecture: a section here, its -dumpmachine prefix in the
- * Makefile (INIT_ARCHS), and a trampoline in src/ns/vm.c. */
+ * Adding an architecture: a section here and in src/init/sys.h, its
+ * -dumpmachine prefix in the Makefile (INIT_ARCHS), SW_HAVE_INIT in
+ * src/ns/launch.h, and, for the launch that shares the caller's memory,
+ * a clone3 trampoline in src/ns/vm.c. Included at the end of init.c. */
 #ifndef SW_INIT_ARCH_H
 #define SW_INIT_ARCH_H
 
 #if defined(__x86_64__)
-
-static long sys6(long n, long a, long b, long c, long d, long e, long f)
-{
-	long r;
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return r;
-}
-
-/* No frame to return to (rbp 0 ends a backtrace); the stack aligned as
- * a call expects it. */
+/* rbp 0 ends a backtrace; the stack aligned as a call expects it. */
 __asm__(".text\n"
 	".global _start\n"
 	"_start:\n"
@@ -40,29 +24,8 @@ __asm__(".text\n"
 	"	and $-16, %rsp\n"
 	"	call init_main\n"
 	"	hlt\n");
-
 #elif defined(__aarch64__)
-
-/* The number in x8, the arguments in x0..x5, the result in x0; the
- * kernel preserves every other register. */
-static long sys6(long n, long a, long b, long c, long d, long e, long f)
-{
-	register long x8 __asm__("x8") = n;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-	register long x4 __asm__("x4") = e;
-	register long x5 __asm__("x5") = f;
-	__asm__ volatile("svc #0"
-			 : "+r"(x0)
-			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-			 : "memory");
-	return x0;
-}
-
-/* The kernel starts us with sp 16-byte aligned; fp and lr 0 end a
- * backtrace. */
+/* sp is 16-byte aligned at entry; fp and lr 0 end a backtrace. */
 __asm__(".text\n"
 	".global _start\n"
 	"_start:\n"
@@ -71,9 +34,8 @@ __asm__(".text\n"
 	"	mov x0, sp\n"
 	"	bl init_main\n"
 	"	brk #0\n");
-
 #else
-#error "swrap-init: no raw system calls for this architecture (see src/init/arch.h)"
+#error "swrap-init: no entry point for this architecture (src/init/arch.h)"
 #endif
 
 #endif

@@ -9,9 +9,8 @@
  * jail's filesystem.
  *
  * It is built without a C library (-nostdlib -static, no PT_INTERP), a few
- * kilobytes of raw system calls (src/init/arch.h: x86_64, aarch64), so
- * its exec costs next to nothing. What it does is what the in-process
- * PID 1 of src/ns/child.c does:
+ * kilobytes of raw system calls, so its exec costs next to nothing. What
+ * it does is what the in-process PID 1 of src/ns/child.c does:
  *
  *   swrap-init CMD GO LIFE STATUS LANDLOCK
  *
@@ -42,11 +41,14 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-/* sys6() and _start: the only code that differs between architectures. */
-#include "arch.h"
+#include "init/sys.h"
 
-#define SYS(n, a, b, c) sys6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define SYS4(n, a, b, c, d) sys6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#if !SW_SYS_RAW
+#error "swrap-init: no raw system calls for this architecture (src/init/sys.h)"
+#endif
+
+#define SYS(n, a, b, c) SW_SYS(n, a, b, c)
+#define SYS4(n, a, b, c, d) SW_SYS4(n, a, b, c, d)
 
 static void __attribute__((noreturn)) leave(int code)
 {
@@ -107,8 +109,8 @@ static int reap_all(long cmd)
 static long poll_ms(struct pollfd *p, long n, long timeout_ms)
 {
 	struct __kernel_timespec t = { timeout_ms / 1000, timeout_ms % 1000 * 1000000 };
-	return sys6(SYS_ppoll, (long)p, n, timeout_ms < 0 ? 0 : (long)&t, 0,
-		    sizeof(unsigned long), 0);
+	return sw_sys6(SYS_ppoll, (long)p, n, timeout_ms < 0 ? 0 : (long)&t, 0,
+		       sizeof(unsigned long), 0);
 }
 
 static void send_status(long fd, int code)
@@ -167,3 +169,6 @@ static void __attribute__((noreturn, used)) init_main(long *sp)
 				SYS(SYS_kill, cmd, si.ssi_signo, 0);
 	}
 }
+
+/* The entry point, _start, which calls init_main (src/init/arch.h). */
+#include "init/arch.h"
