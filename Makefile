@@ -3,6 +3,8 @@
 #   make              build/libswrap.a, build/libswrap.so, build/swrap
 #   make check        every test (see _check), what CI runs
 #   make bwrap-suite  bubblewrap's own tests against swrap (mk/bwrapsuite.mk)
+#   make cross-check  the aarch64 build and its swrap-init under qemu-user
+#                     (mk/cross.mk; part of make check)
 #   make check SANITIZE=1   the suites under ASan + UBSan
 #
 # Every public target first runs scripts/deps.sh, which apt-get installs
@@ -10,7 +12,8 @@
 # is asked only once the packages are there.
 
 PUBLIC := all check unit integration parity demo bench static fuzz fuzz-check \
-	security install uninstall example-check vm-check rust-check bwrap-suite
+	security install uninstall example-check vm-check rust-check bwrap-suite \
+	cross-check
 
 .PHONY: $(PUBLIC) deps clean
 .DEFAULT_GOAL := all
@@ -26,6 +29,8 @@ check fuzz fuzz-check: export SWRAP_FUZZ = 1
 check vm-check: export SWRAP_VM = 1
 # and the Rust crate (mk/rust.mk): cargo, when none is found.
 check rust-check: export SWRAP_RUST = 1
+# and the aarch64 build (mk/cross.mk): a cross compiler and qemu-user.
+check cross-check: export SWRAP_CROSS = 1
 
 deps:
 	@sh scripts/deps.sh
@@ -65,10 +70,14 @@ LIB_SRCS := $(wildcard src/spec/*.c src/compat/*.c src/ns/*.c src/mount/*.c \
 	src/cgroup/*.c src/env/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
-# swrap-init (src/init): the jail's PID 1 after a launch from the caller's
-# own memory, carried inside libswrap (src/init/image.S). Its raw system
-# calls are x86_64's; elsewhere every launch copies the caller instead.
-ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine)),)
+# swrap-init (src/init): the jail's PID 1, carried inside libswrap
+# (src/init/image.S). Its raw system calls and entry point are written for
+# the architectures in INIT_ARCHS (src/init/arch.h); a build for another
+# carries none (SW_NO_INIT), and every launch there copies the caller.
+# It is built by INIT_CFLAGS alone, never with $(SAN): a SANITIZE=1 build
+# carries the same program.
+INIT_ARCHS := x86_64 aarch64
+ifneq ($(filter $(addsuffix -%,$(INIT_ARCHS)),$(shell $(CC) -dumpmachine)),)
 INIT_OBJ := $(B)/obj/src/init/image.o
 else
 CPPFLAGS += -DSW_NO_INIT
@@ -90,10 +99,11 @@ $(B)/obj/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # No C library, no interpreter: a few kilobytes that exec in microseconds.
+# (mk/cross.mk builds the same program for aarch64 with these flags.)
 INIT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Os -Wall -Wextra -Werror -static \
 	-nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie \
 	-fno-asynchronous-unwind-tables -fcf-protection=none -Wl,--build-id=none -s
-$(B)/init/swrap-init: src/init/init.c src/init/sys.h
+$(B)/init/swrap-init: src/init/init.c src/init/sys.h src/init/arch.h
 	@mkdir -p $(dir $@)
 	$(CC) $(INIT_CFLAGS) -Isrc -o $@ $<
 
@@ -154,7 +164,8 @@ _parity: _all $(TEST_HELPERS)
 
 # Everything CI runs. The static binary is built first (best effort: it
 # needs Debian's util-linux source package; test_static says when it is
-# missing); then every cmocka suite; the Rust crate's tests (mk/rust.mk);
+# missing); then every cmocka suite; the aarch64 build and its swrap-init
+# under qemu-user (mk/cross.mk); the Rust crate's tests (mk/rust.mk);
 # then the VM suites on Debian's
 # kernels (mk/vm.mk); then 60 s of fuzzing; the unit tests
 # under valgrind; and the unit and launch tests again under ASan + UBSan.
@@ -162,6 +173,7 @@ SAN_TESTS := $(UNIT_TESTS:$(B)/%=%) tests/integration/test_launch tests/integrat
 _check: _all $(UNIT_TESTS) $(INTEG_TESTS) $(TEST_HELPERS) $(FAULT_TESTS) $(SEC_TESTS) $(PARITY_TESTS)
 	@$(MAKE) --no-print-directory _static || echo "check: make static failed; test_static will skip"
 	@$(RUN_TESTS) all $(UNIT_TESTS) $(INTEG_TESTS) $(FAULT_TESTS) $(SEC_TESTS) $(PARITY_TESTS)
+	@$(MAKE) --no-print-directory _cross-check
 	@$(MAKE) --no-print-directory _rust-check
 	@$(MAKE) --no-print-directory _vm-check
 	@$(MAKE) --no-print-directory _fuzz-check

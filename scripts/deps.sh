@@ -6,6 +6,11 @@ pkgs="pkg-config libcap-dev libmount-dev libseccomp-dev libcmocka-dev bubblewrap
 [ "${SWRAP_FUZZ:-0}" = 1 ] && pkgs="$pkgs clang"
 # make check / vm-check boot Debian's kernels under qemu (mk/vm.mk).
 [ "${SWRAP_VM:-0}" = 1 ] && pkgs="$pkgs qemu-system-x86 busybox-static cpio"
+# make check / cross-check build for aarch64 and run its swrap-init under
+# qemu-user (mk/cross.mk); the C library headers are only recommended by
+# the compiler's package, so they are named.
+[ "${SWRAP_CROSS:-0}" = 1 ] &&
+	pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
 # make check / rust-check test the Rust crate (mk/rust.mk): Debian's cargo
 # (and rustc) when there is no cargo at all; any cargo found is kept.
 [ "${SWRAP_RUST:-0}" = 1 ] && ! command -v cargo >/dev/null 2>&1 &&

@@ -37,6 +37,7 @@
  * for a signal N, as a shell reports it.
  */
 #include <linux/landlock.h>
+#include <linux/time_types.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -108,6 +109,15 @@ static int reap_all(long cmd)
 	return code;
 }
 
+/* poll(2), by ppoll, which every architecture has (aarch64 has no poll):
+ * a negative timeout waits without a bound. */
+static long poll_ms(struct pollfd *p, long n, long timeout_ms)
+{
+	struct __kernel_timespec t = { timeout_ms / 1000, timeout_ms % 1000 * 1000000 };
+	return sw_sys6(SYS_ppoll, (long)p, n, timeout_ms < 0 ? 0 : (long)&t, 0,
+		       sizeof(unsigned long), 0);
+}
+
 static void send_status(long fd, int code)
 {
 	if (fd < 0)
@@ -158,7 +168,7 @@ static void __attribute__((noreturn, used)) init_main(long *sp)
 			leave(code);
 		}
 		struct pollfd p[2] = { { (int)sfd, POLLIN, 0 }, { (int)life, POLLIN, 0 } };
-		long n = SYS(SYS_poll, p, life >= 0 ? 2 : 1, sfd < 0 ? 100 : -1);
+		long n = poll_ms(p, life >= 0 ? 2 : 1, sfd < 0 ? 100 : -1);
 		if (n < 0 && n != -4)
 			leave(1);
 		if (n > 0 && life >= 0 && p[1].revents) {
@@ -172,12 +182,5 @@ static void __attribute__((noreturn, used)) init_main(long *sp)
 	}
 }
 
-/* The entry point: the kernel's initial stack holds argc, then argv. */
-__asm__(".text\n"
-	".global _start\n"
-	"_start:\n"
-	"	xor %ebp, %ebp\n"
-	"	mov %rsp, %rdi\n"
-	"	and $-16, %rsp\n"
-	"	call init_main\n"
-	"	hlt\n");
+/* The entry point, _start, which calls init_main (src/init/arch.h). */
+#include "init/arch.h"

@@ -31,15 +31,18 @@
 /* SW_HAVE_INIT: this build carries swrap-init (src/init), the jail's only
  * PID 1: x86_64 and aarch64, the architectures src/init/sys.h has raw
  * system calls for (SW_NO_INIT: the Makefile found no image to build).
+ * It is a freestanding program built apart, without sanitizers, so a
+ * build under AddressSanitizer carries it too.
  * SW_HAVE_VM: the launch can share the caller's memory (the clone3
- * trampoline of src/ns/vm.c), not under AddressSanitizer, which can't
- * follow a stack it did not make. */
+ * trampoline of src/ns/vm.c, x86_64 and aarch64), not under
+ * AddressSanitizer, which can't follow a stack it did not make. */
 #if (defined(__x86_64__) || defined(__aarch64__)) && !defined(SW_NO_INIT)
 #define SW_HAVE_INIT 1
 #else
 #define SW_HAVE_INIT 0
 #endif
-#if SW_HAVE_INIT && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#if SW_HAVE_INIT && (defined(__x86_64__) || defined(__aarch64__)) && \
+	!defined(__SANITIZE_ADDRESS__)
 #define SW_HAVE_VM 1
 #else
 #define SW_HAVE_VM 0

@@ -26,11 +26,14 @@
 #if SW_HAVE_VM
 /* long sw_clone3_call(void *args, size_t size, int (*fn)(void *), void *arg)
  * clone3, and in the child (on the stack clone_args gives) fn(arg), then
- * exit with its value. Returns the child's pid, or -errno. The child's
- * registers are the parent's but rax (0) and rsp (the new stack), so fn
- * and arg travel in r8/r9, which the system call preserves. */
+ * exit with its value. Returns the child's pid, or -errno. The child
+ * starts with the parent's registers, but for the return value (0) and
+ * the stack pointer (the new stack): fn and arg travel in registers the
+ * system call preserves. */
 long sw_clone3_call(void *args, size_t size, int (*fn)(void *), void *arg)
 	__attribute__((visibility("hidden")));
+#if defined(__x86_64__)
+/* fn and arg in r8/r9 (rcx and r11 are the syscall instruction's). */
 __asm__(".text\n"
 	".globl sw_clone3_call\n"
 	".hidden sw_clone3_call\n"
@@ -51,6 +54,32 @@ __asm__(".text\n"
 	"	hlt\n"
 	"1:	ret\n"
 	".size sw_clone3_call, .-sw_clone3_call\n");
+#elif defined(__aarch64__)
+/* fn and arg stay where the call put them, in x2/x3: svc changes no
+ * register but x0. fp and lr 0 end the child's backtrace; "bti c" (a
+ * no-op without branch protection) lets an indirect call land here. */
+__asm__(".text\n"
+	".globl sw_clone3_call\n"
+	".hidden sw_clone3_call\n"
+	".type sw_clone3_call, %function\n"
+	".balign 4\n"
+	"sw_clone3_call:\n"
+	"	hint #34\n" /* bti c */
+	"	mov x8, #435\n" /* __NR_clone3 */
+	"	svc #0\n"
+	"	cbnz x0, 1f\n"
+	"	mov x29, #0\n"
+	"	mov x30, #0\n"
+	"	mov x0, x3\n"
+	"	blr x2\n"
+	"	mov x8, #93\n" /* __NR_exit, with fn's value in w0 */
+	"	svc #0\n"
+	"	brk #0\n"
+	"1:	ret\n"
+	".size sw_clone3_call, .-sw_clone3_call\n");
+#else
+#error "sw_clone3_call: no trampoline for this architecture"
+#endif
 
 pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,
 		     size_t size, int (*fn)(void *), void *arg)
@@ -196,25 +225,34 @@ int sw_ns_child_proc_mount(void)
 	return e ? e : mnt;
 }
 
+/* A guard page below the stack: an overflow faults instead of writing
+ * into the caller's memory. A page of the running kernel's size (4 KiB on
+ * x86_64; 4, 16 or 64 KiB on aarch64). */
+static size_t guard_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	return page > 0 ? (size_t)page : 4096;
+}
+
 void *sw_ns_stack_new(size_t size)
 {
-	/* A guard page below: an overflow faults instead of writing into
-	 * the caller's memory. */
-	char *p = mmap(NULL, size + 4096, PROT_READ | PROT_WRITE,
+	size_t guard = guard_size();
+	char *p = mmap(NULL, size + guard, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	if (mprotect(p, 4096, PROT_NONE) < 0) {
-		munmap(p, size + 4096);
+	if (mprotect(p, guard, PROT_NONE) < 0) {
+		munmap(p, size + guard);
 		return NULL;
 	}
-	return p + 4096;
+	return p + guard;
 }
 
 void sw_ns_stack_free(void *stack, size_t size)
 {
+	size_t guard = guard_size();
 	if (stack)
-		munmap((char *)stack - 4096, size + 4096);
+		munmap((char *)stack - guard, size + guard);
 }
 
 #ifndef P_PIDFD
