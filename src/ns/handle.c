@@ -163,7 +163,8 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 			: sw_error_set(err, e, "--exec-label %s: can't set the "
 				       "command's label: %s", spec->exec_label, strerror(e));
 	if ((rep->step >= SW_STEP_MOUNT_PRIVATE && rep->step <= SW_STEP_PIVOT) ||
-	    rep->step == SW_STEP_FS_SYMLINK_EXISTS || rep->step == SW_STEP_FS_DATA) {
+	    rep->step == SW_STEP_FS_SYMLINK_EXISTS || rep->step == SW_STEP_FS_DATA ||
+	    rep->step == SW_STEP_FS_TYPE) {
 		sw_mount_describe(spec, rep, err);
 		return -e;
 	}
