@@ -222,6 +222,8 @@ struct mk {
 	mode_t mode;
 	mode_t parent_mode;
 	bool exact;        /* the last directory's mode ignores the umask */
+	bool parent;       /* the path is the destination's parent: what is
+			    * there instead of a directory is not named */
 };
 
 /* bubblewrap 0.11: 0755, less group r-x when --perms gives the group
@@ -260,7 +262,7 @@ static int make_path(struct ctx *c, const char *path, const struct mk *how)
 		int r = last ? make_one(c->root, buf, i, how->dir, how->mode, how->exact, &found)
 			     : make_one(c->root, buf, i, true, how->parent_mode, false, &found);
 		buf[i] = ch;
-		if (r < 0 && last && found)
+		if (r < 0 && last && found && !how->parent)
 			return fail_type(c, found, -r);
 		if (r < 0)
 			return fail(c, SW_STEP_FS_DEST, -r);
@@ -432,7 +434,7 @@ static int do_bind(struct ctx *c, const struct sw_mop *m)
 	int src = open_source(c, m);
 	if (src < 0)
 		return -1;
-	struct mk how = { m->src_dir, m->src_dir ? 0755 : 0444, 0700, false };
+	struct mk how = { m->src_dir, m->src_dir ? 0755 : 0444, 0700, false, false };
 	if (make_path(c, m->op->dest, &how) < 0) {
 		close(src);
 		return -1;
@@ -455,7 +457,7 @@ static int do_fs_mount(struct ctx *c, const char *dest, mode_t parent_mode,
 		       const char *fstype, unsigned long flags, const char *data)
 {
 	char p[64];
-	struct mk how = { true, 0755, parent_mode, false };
+	struct mk how = { true, 0755, parent_mode, false, false };
 	if (make_path(c, dest, &how) < 0)
 		return -1;
 	int fd = in_root(c->root, dest, O_PATH | O_DIRECTORY);
@@ -598,7 +600,7 @@ static int do_symlink(struct ctx *c, const struct sw_fsop *op)
 		slash--;
 	buf[slash] = 0;
 	const char *parent = slash ? buf : "/";
-	struct mk how = { true, 0700, 0700, false };
+	struct mk how = { true, 0700, 0700, false, true };
 	if (make_path(c, parent, &how) < 0)
 		return -1;
 	int d = in_root(c->root, parent, O_PATH | O_DIRECTORY);
@@ -699,7 +701,7 @@ static int do_file(struct ctx *c, const struct sw_fsop *op)
 	while (slash > 0 && buf[slash] != '/')
 		slash--;
 	buf[slash] = 0;
-	struct mk how = { true, perms_parent(op->mode), perms_parent(op->mode), false };
+	struct mk how = { true, perms_parent(op->mode), perms_parent(op->mode), false, true };
 	if (slash && make_path(c, buf, &how) < 0)
 		return -1;
 	/* A new file; else the regular file that is there, opened through
@@ -716,7 +718,9 @@ static int do_file(struct ctx *c, const struct sw_fsop *op)
 		}
 		char p[64];
 		out = open(fd_path(p, fd), O_WRONLY | O_TRUNC | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		int e = errno;
 		close(fd);
+		errno = e;
 	}
 	if (out < 0)
 		return fail(c, SW_STEP_FS_DEST, errno);
@@ -748,7 +752,7 @@ static int do_bind_data(struct ctx *c, const struct sw_mop *m)
 	int src = open(name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (src < 0)
 		return fail(c, SW_STEP_FS_DATA, errno);
-	struct mk how = { false, 0444, perms_parent(op->mode), false };
+	struct mk how = { false, 0444, perms_parent(op->mode), false, false };
 	if (make_path(c, op->dest, &how) < 0) {
 		close(src);
 		return -1;
@@ -864,7 +868,7 @@ static int do_overlay(struct ctx *c, const struct sw_mop *m)
 	ok = ok && append(opts, sizeof opts, &len, ",userxattr");
 	if (r == 0 && !ok)
 		r = fail(c, SW_STEP_FS_MOUNT, E2BIG);
-	struct mk how = { true, 0755, 0755, false };
+	struct mk how = { true, 0755, 0755, false, false };
 	if (r == 0)
 		r = make_path(c, op->dest, &how);
 	if (r == 0) {
@@ -901,7 +905,7 @@ static int do_op(struct ctx *c, const struct sw_mop *m)
 	case SW_FS_MQUEUE:
 		return do_fs_mount(c, op->dest, 0700, "mqueue", 0, NULL);
 	case SW_FS_DIR: {
-		struct mk how = { true, op->mode, perms_parent(op->mode), true };
+		struct mk how = { true, op->mode, perms_parent(op->mode), true, false };
 		return make_path(c, op->dest, &how);
 	}
 	case SW_FS_SYMLINK:

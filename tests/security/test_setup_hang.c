@@ -429,6 +429,7 @@ static void test_file(void **state)
 	refused(&v, OPTS("--file", "3", "/v/s"), "--file 3: destination /v/s is a socket, not a regular file");
 	refused(&v, OPTS("--file", "3", "/v/null"), "--file 3: destination /v/null is a character device, not a regular file");
 	refused(&v, OPTS("--file", "3", "/v/lh"), "--file 3: destination /v/lh is a symbolic link (refusing to follow it)");
+	refused(&v, OPTS("--file", "3", "/v/f/x"), "--file: can't create /v/f/x in the new root: Not a directory");
 	/* A regular file there is written over; a new one is made. */
 	accepted(&v, OPTS("--bind", "@T", "/target", "--file", "3", "/target"),
 		 OPTS("/usr/bin/cat", "/target"), DATA);
@@ -521,6 +522,7 @@ static void test_symlink(void **state)
 	refused(&v, OPTS("--symlink", "x", "/v/f"), "--symlink: destination /v/f is a fifo, not a symbolic link");
 	refused(&v, OPTS("--symlink", "x", "/v/null"), "--symlink: destination /v/null is a character device, not a symbolic link");
 	refused(&v, OPTS("--symlink", "x", "/v/lf"), "Can't make symlink at /v/lf: existing destination is f");
+	refused(&v, OPTS("--symlink", "x", "/v/f/y"), "--symlink: can't create /v/f/y in the new root: Not a directory");
 	accepted(&v, OPTS("--symlink", "f", "/v/lf"), OPTS("/usr/bin/readlink", "/v/lf"), "f\n");
 	vol_free(&v);
 }
