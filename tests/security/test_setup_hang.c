@@ -103,8 +103,12 @@ static void plant(struct vol *v)
 	own(v, p);
 }
 
+/* The test's volume, removed by its teardown even when the test failed. */
+static struct vol *current;
+
 static void vol_new(struct vol *v, enum sw_as as)
 {
+	current = v;
 	v->as = as;
 	v->dir = sw_tmpdir(as);
 	v->host = sw_tmpdir(as);
@@ -124,6 +128,7 @@ static void vol_new(struct vol *v, enum sw_as as)
 
 static void vol_free(struct vol *v)
 {
+	current = NULL;
 	sw_rmtree(v->dir);
 	sw_rmtree(v->host);
 	sw_rmtree(v->src);
@@ -422,7 +427,7 @@ static void accepted(const struct vol *v, const char *const *opts,
 /* --file: a new file only, or a regular file that is there. */
 static void test_file(void **state)
 {
-	struct vol v;
+	static struct vol v; /* static: the teardown frees it after a failure */
 	vol_new(&v, SW_AS(state));
 	refused(&v, OPTS("--file", "3", "/v/f"), "--file 3: destination /v/f is a fifo, not a regular file");
 	refused(&v, OPTS("--file", "3", "/v/lf"), "--file 3: destination /v/lf is a symbolic link (refusing to follow it)");
@@ -444,7 +449,7 @@ static void test_file(void **state)
 /* --lock-file: a regular file or a directory, never a link's target. */
 static void test_lock_file(void **state)
 {
-	struct vol v;
+	static struct vol v; /* static: the teardown frees it after a failure */
 	vol_new(&v, SW_AS(state));
 	refused(&v, OPTS("--lock-file", "/v/f"), "--lock-file: /v/f is a fifo, not a regular file or directory");
 	refused(&v, OPTS("--lock-file", "/v/lf"), "--lock-file: /v/lf is a symbolic link (refusing to follow it)");
@@ -459,7 +464,7 @@ static void test_lock_file(void **state)
 /* --chmod: of a regular file or directory itself. */
 static void test_chmod(void **state)
 {
-	struct vol v;
+	static struct vol v; /* static: the teardown frees it after a failure */
 	vol_new(&v, SW_AS(state));
 	refused(&v, OPTS("--chmod", "0666", "/v/f"), "--chmod: /v/f is a fifo, not a regular file or directory");
 	refused(&v, OPTS("--chmod", "0666", "/v/null"), "--chmod: /v/null is a character device, not a regular file or directory");
@@ -478,7 +483,7 @@ static void test_chmod(void **state)
  * directory. */
 static void test_binds(void **state)
 {
-	struct vol v;
+	static struct vol v; /* static: the teardown frees it after a failure */
 	vol_new(&v, SW_AS(state));
 	refused(&v, OPTS("--bind", "@S", "/v/f"), "--bind: destination /v/f is a fifo, not a directory");
 	refused(&v, OPTS("--ro-bind", "@S", "/v/null"), "--ro-bind: destination /v/null is a character device, not a directory");
@@ -497,7 +502,7 @@ static void test_binds(void **state)
 /* Directories made or mounted on: a directory, or nothing there. */
 static void test_dirs(void **state)
 {
-	struct vol v;
+	static struct vol v; /* static: the teardown frees it after a failure */
 	vol_new(&v, SW_AS(state));
 	refused(&v, OPTS("--dir", "/v/f"), "--dir: destination /v/f is a fifo, not a directory");
 	refused(&v, OPTS("--dir", "/v/lf"), "--dir: destination /v/lf is a fifo, not a directory");
@@ -517,7 +522,7 @@ static void test_dirs(void **state)
  * else is named. */
 static void test_symlink(void **state)
 {
-	struct vol v;
+	static struct vol v; /* static: the teardown frees it after a failure */
 	vol_new(&v, SW_AS(state));
 	refused(&v, OPTS("--symlink", "x", "/v/f"), "--symlink: destination /v/f is a fifo, not a symbolic link");
 	refused(&v, OPTS("--symlink", "x", "/v/null"), "--symlink: destination /v/null is a character device, not a symbolic link");
@@ -531,7 +536,7 @@ static void test_symlink(void **state)
  * opened: an O_PATH fd). */
 static void test_remount_ro(void **state)
 {
-	struct vol v;
+	static struct vol v; /* static: the teardown frees it after a failure */
 	vol_new(&v, SW_AS(state));
 	refused(&v, OPTS("--remount-ro", "/v/f"), "--remount-ro: can't set the flags of /v/f (read-only, nosuid, nodev): Invalid argument (is it a mount point?)");
 	refused(&v, OPTS("--remount-ro", "/v/lf"), "--remount-ro: can't set the flags of /v/lf (read-only, nosuid, nodev): Invalid argument (is it a mount point?)");
@@ -543,7 +548,7 @@ static void test_remount_ro(void **state)
 /* The launcher's own opens of a caller's path: --netns on a fifo. */
 static void test_netns_fifo(void **state)
 {
-	struct vol v;
+	static struct vol v; /* static: the teardown frees it after a failure */
 	vol_new(&v, SW_AS(state));
 	char fifo[PATH_MAX];
 	in_dir(fifo, v.dir, "f");
@@ -552,6 +557,19 @@ static void test_netns_fifo(void **state)
 	refused(&v, OPTS("--netns", fifo), msg);
 	vol_free(&v);
 }
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (current)
+		vol_free(current);
+	return 0;
+}
+
+/* SW_BOTH, with the teardown. */
+#define BOTH(fn)                                                        \
+	{ #fn "/root", fn, NULL, teardown, &sw_as_root_v },             \
+	{ #fn "/user", fn, NULL, teardown, &sw_as_user_v }
 
 int main(void)
 {
@@ -566,14 +584,14 @@ int main(void)
 		return 1;
 	}
 	const struct CMUnitTest tests[] = {
-		SW_BOTH(test_file),
-		SW_BOTH(test_lock_file),
-		SW_BOTH(test_chmod),
-		SW_BOTH(test_binds),
-		SW_BOTH(test_dirs),
-		SW_BOTH(test_symlink),
-		SW_BOTH(test_remount_ro),
-		SW_BOTH(test_netns_fifo),
+		BOTH(test_file),
+		BOTH(test_lock_file),
+		BOTH(test_chmod),
+		BOTH(test_binds),
+		BOTH(test_dirs),
+		BOTH(test_symlink),
+		BOTH(test_remount_ro),
+		BOTH(test_netns_fifo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
