@@ -21,10 +21,11 @@
 # with KVM everything runs from both.
 
 # The suites (relative to $(B)), one variable to extend: every
-# tests/integration/test_cgroup*.c and tests/vm/test_*.c is in by itself.
+# tests/integration/test_cgroup*.c, tests/security/test_*.c and
+# tests/vm/test_*.c is in by itself.
 VM_SUITES := tests/integration/test_launch \
 	$(patsubst %.c,%,$(wildcard tests/integration/test_cgroup*.c)) \
-	tests/integration/test_inherit tests/security/test_attacks tests/security/test_pid1 \
+	tests/integration/test_inherit $(patsubst %.c,%,$(wildcard tests/security/test_*.c)) \
 	tests/integration/test_library tests/integration/test_doctor \
 	tests/integration/test_lifecycle tests/integration/test_landlock \
 	$(patsubst %.c,%,$(wildcard tests/vm/test_*.c))

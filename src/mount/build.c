@@ -9,6 +9,14 @@
  * the parent resolved, refusing symlinks, and checked to be the same inode
  * the parent saw); destinations are resolved inside /newroot with
  * RESOLVE_IN_ROOT, so a symlink in a volume can't send a mount outside.
+ *
+ * A writable volume may hold anything an earlier run planted, so what acts
+ * on a file of the jail's tree itself (--file, --chmod; the directories
+ * made or mounted on) looks before it opens: the last component through an
+ * O_PATH fd, not followed (O_NOFOLLOW), its type checked with fstat, and
+ * only then opened for I/O, non-blocking, through that fd. A fifo there
+ * would block an open forever, a device's open is the driver's, and a link
+ * leads to another file, maybe a writable bind's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +49,38 @@ static int fail(struct ctx *c, enum sw_step step, int e)
 	return -1;
 }
 
+/* What a destination must be, where the option needs a kind of file. */
+enum { WANT_REG = 1, WANT_DIR = 2 };
+
+/* The errno that stands for finding type where want was needed. */
+static int type_errno(mode_t type, int want)
+{
+	if (type == S_IFLNK)
+		return ELOOP;
+	if (type == S_IFDIR)
+		return EISDIR;
+	return want == WANT_DIR ? ENOTDIR : EINVAL;
+}
+
+/* The destination is a type (S_IFMT bits) the option can't use. */
+static int fail_type(struct ctx *c, mode_t type, int e)
+{
+	c->rep->ftype = (int32_t)type;
+	return fail(c, SW_STEP_FS_TYPE, e);
+}
+
+/* 0 if fd is a file of a kind in want, else fails naming the type. */
+static int check_type(struct ctx *c, int fd, int want)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return fail(c, SW_STEP_FS_DEST, errno);
+	mode_t t = st.st_mode & S_IFMT;
+	if ((t == S_IFREG && (want & WANT_REG)) || (t == S_IFDIR && (want & WANT_DIR)))
+		return 0;
+	return fail_type(c, t, type_errno(t, want));
+}
+
 /* "/oldroot/proc/self/fd/N": a path for mount(2) that means exactly fd. */
 static const char *fd_path(char buf[64], int fd)
 {
@@ -58,33 +98,90 @@ static const char *fd_path(char buf[64], int fd)
 	return buf;
 }
 
-static int openat2_raw(int dfd, const char *path, int flags, unsigned long long resolve)
+static int openat2_mode(int dfd, const char *path, int flags, mode_t mode,
+			unsigned long long resolve)
 {
-	struct open_how how = { .flags = (unsigned long long)flags, .resolve = resolve };
+	struct open_how how = { .flags = (unsigned long long)flags,
+				.mode = (flags & O_CREAT) ? mode : 0, .resolve = resolve };
 	return (int)syscall(SYS_openat2, dfd, path, &how, sizeof how);
 }
 
-/* Opens path inside root: symlinks and ".." can't leave it. */
-static int in_root(int root, const char *path, int flags)
+static int openat2_raw(int dfd, const char *path, int flags, unsigned long long resolve)
 {
-	int fd = openat2_raw(root, path, flags | O_CLOEXEC,
-			     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	return openat2_mode(dfd, path, flags, 0, resolve);
+}
+
+/* Opens path inside root: symlinks and ".." can't leave it. mode: for
+ * O_CREAT. */
+static int in_root_mode(int root, const char *path, int flags, mode_t mode)
+{
+	int fd = openat2_mode(root, path, flags | O_CLOEXEC, mode,
+			      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (fd >= 0 || errno != ENOSYS)
 		return fd;
 	/* Before 5.6: relative to root, not following the last component. */
 	while (*path == '/')
 		path++;
-	return openat(root, *path ? path : ".", flags | O_CLOEXEC | O_NOFOLLOW);
+	return openat(root, *path ? path : ".", flags | O_CLOEXEC | O_NOFOLLOW, mode);
+}
+
+static int in_root(int root, const char *path, int flags)
+{
+	return in_root_mode(root, path, flags, 0);
+}
+
+/* An O_PATH fd of path's last component itself, inside root: a symlink
+ * there gives the link, never what it points to. Trailing slashes would
+ * make the kernel follow it, so they are dropped. */
+static int in_root_nofollow(int root, const char *path)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	if (len >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, len + 1);
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = 0;
+	return in_root(root, buf, O_PATH | O_NOFOLLOW);
+}
+
+/* Clears O_NONBLOCK on an fd kept for I/O. */
+static int blocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+/* What is there already (fd, closed here): a directory where one is
+ * needed (dir), else anything (a file bind's destination: a bind may
+ * cover any non-directory, as bubblewrap's). -ENOTDIR and *found its type
+ * when it is not the directory needed. */
+static int existing_ok(int fd, bool dir, mode_t *found)
+{
+	struct stat st;
+	int r = 0;
+	if (dir && fstat(fd, &st) < 0) {
+		r = -errno;
+	} else if (dir && !S_ISDIR(st.st_mode)) {
+		*found = st.st_mode & S_IFMT;
+		r = -ENOTDIR;
+	}
+	close(fd);
+	return r;
 }
 
 /* Makes one component: a directory, or an empty file for a file bind.
  * exact: a new directory gets mode as given, not masked by the umask
- * (bubblewrap's --dir/--perms). */
-static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode, bool exact)
+ * (bubblewrap's --dir/--perms). An existing one must be a directory where
+ * one is made (found: what it is instead). */
+static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode, bool exact,
+		    mode_t *found)
 {
 	int fd = in_root(root, prefix, O_PATH);
 	if (fd >= 0)
-		return close(fd), 0;
+		return existing_ok(fd, dir, found);
 	if (errno != ENOENT)
 		return -errno;
 	size_t slash = len;
@@ -96,8 +193,10 @@ static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode, b
 	if (parent < 0)
 		return -errno;
 	const char *name = prefix + slash + 1;
+	/* O_EXCL: only a new regular file is opened, never what is there. */
 	int r = dir ? mkdirat(parent, name, mode)
-		    : openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
+		    : openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW |
+				 O_NONBLOCK | O_NOCTTY, mode);
 	int e = errno;
 	if (!dir && r >= 0)
 		close(r);
@@ -106,7 +205,11 @@ static int make_one(int root, char *prefix, size_t len, bool dir, mode_t mode, b
 		e = errno;
 	}
 	close(parent);
-	return r < 0 && e != EEXIST ? -e : 0;
+	if (r >= 0 || e != EEXIST)
+		return r < 0 ? -e : 0;
+	/* Made meanwhile (or a dangling link): looked at as any other. */
+	fd = in_root(root, prefix, O_PATH);
+	return fd < 0 ? -errno : existing_ok(fd, dir, found);
 }
 
 /* How make_path creates what is missing. Missing parents get parent_mode,
@@ -119,6 +222,8 @@ struct mk {
 	mode_t mode;
 	mode_t parent_mode;
 	bool exact;        /* the last directory's mode ignores the umask */
+	bool parent;       /* the path is the destination's parent: what is
+			    * there instead of a directory is not named */
 };
 
 /* bubblewrap 0.11: 0755, less group r-x when --perms gives the group
@@ -133,13 +238,15 @@ static mode_t perms_parent(mode_t perms)
 	return m;
 }
 
-/* mkdir -p inside root; the last component a directory or a file. */
-static int make_path(int root, const char *path, const struct mk *how)
+/* mkdir -p inside c->root; the last component a directory or a file.
+ * Fails (the report filled) with SW_STEP_FS_DEST, or SW_STEP_FS_TYPE when
+ * the last component is there and is not a directory that was needed. */
+static int make_path(struct ctx *c, const char *path, const struct mk *how)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
 	if (len >= sizeof buf)
-		return -ENAMETOOLONG;
+		return fail(c, SW_STEP_FS_DEST, ENAMETOOLONG);
 	memcpy(buf, path, len + 1);
 	while (len > 1 && buf[len - 1] == '/')
 		buf[--len] = 0;
@@ -148,14 +255,17 @@ static int make_path(int root, const char *path, const struct mk *how)
 			continue;
 		if (buf[i - 1] == '/')
 			continue;
-		char c = buf[i];
+		char ch = buf[i];
 		buf[i] = 0;
-		bool last = c == 0;
-		int r = last ? make_one(root, buf, i, how->dir, how->mode, how->exact)
-			     : make_one(root, buf, i, true, how->parent_mode, false);
-		buf[i] = c;
+		bool last = ch == 0;
+		mode_t found = 0;
+		int r = last ? make_one(c->root, buf, i, how->dir, how->mode, how->exact, &found)
+			     : make_one(c->root, buf, i, true, how->parent_mode, false, &found);
+		buf[i] = ch;
+		if (r < 0 && last && found && !how->parent)
+			return fail_type(c, found, -r);
 		if (r < 0)
-			return r;
+			return fail(c, SW_STEP_FS_DEST, -r);
 	}
 	return 0;
 }
@@ -324,15 +434,18 @@ static int do_bind(struct ctx *c, const struct sw_mop *m)
 	int src = open_source(c, m);
 	if (src < 0)
 		return -1;
-	struct mk how = { m->src_dir, m->src_dir ? 0755 : 0444, 0700, false };
-	int r = make_path(c->root, m->op->dest, &how);
-	int dst = r < 0 ? -1 : in_root(c->root, m->op->dest, O_PATH);
+	struct mk how = { m->src_dir, m->src_dir ? 0755 : 0444, 0700, false, false };
+	if (make_path(c, m->op->dest, &how) < 0) {
+		close(src);
+		return -1;
+	}
+	int dst = in_root(c->root, m->op->dest, O_PATH);
 	if (dst < 0) {
 		close(src);
-		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
+		return fail(c, SW_STEP_FS_DEST, errno);
 	}
 	struct target t = { -1, m->op->dest };
-	r = bind_fds(c, m, src, dst, &t, bind_attrs(m->op->kind), true);
+	int r = bind_fds(c, m, src, dst, &t, bind_attrs(m->op->kind), true);
 	close(src);
 	close(dst);
 	return r;
@@ -344,12 +457,13 @@ static int do_fs_mount(struct ctx *c, const char *dest, mode_t parent_mode,
 		       const char *fstype, unsigned long flags, const char *data)
 {
 	char p[64];
-	struct mk how = { true, 0755, parent_mode, false };
-	int r = make_path(c->root, dest, &how);
-	int fd = r < 0 ? -1 : in_root(c->root, dest, O_PATH | O_DIRECTORY);
+	struct mk how = { true, 0755, parent_mode, false, false };
+	if (make_path(c, dest, &how) < 0)
+		return -1;
+	int fd = in_root(c->root, dest, O_PATH | O_DIRECTORY);
 	if (fd < 0)
-		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
-	r = mount(fstype, fd_path(p, fd), fstype, flags, data);
+		return fail(c, SW_STEP_FS_DEST, errno);
+	int r = mount(fstype, fd_path(p, fd), fstype, flags, data);
 	int e = errno;
 	close(fd);
 	return r < 0 ? fail(c, SW_STEP_FS_MOUNT, e) : 0;
@@ -486,14 +600,16 @@ static int do_symlink(struct ctx *c, const struct sw_fsop *op)
 		slash--;
 	buf[slash] = 0;
 	const char *parent = slash ? buf : "/";
-	struct mk how = { true, 0700, 0700, false };
-	int r = make_path(c->root, parent, &how);
-	int d = r < 0 ? -1 : in_root(c->root, parent, O_PATH | O_DIRECTORY);
+	struct mk how = { true, 0700, 0700, false, true };
+	if (make_path(c, parent, &how) < 0)
+		return -1;
+	int d = in_root(c->root, parent, O_PATH | O_DIRECTORY);
 	if (d < 0)
-		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
+		return fail(c, SW_STEP_FS_DEST, errno);
 	const char *name = buf + slash + 1;
-	r = symlinkat(op->src, d, name) < 0 ? errno : 0;
+	int r = symlinkat(op->src, d, name) < 0 ? errno : 0;
 	enum sw_step step = SW_STEP_FS_OTHER;
+	struct stat st;
 	if (r == EEXIST) {
 		char old[PATH_MAX];
 		ssize_t n = readlinkat(d, name, old, sizeof old - 1);
@@ -506,18 +622,28 @@ static int do_symlink(struct ctx *c, const struct sw_fsop *op)
 			memcpy(c->rep->text, old, k);
 			c->rep->text[k] = 0;
 			step = SW_STEP_FS_SYMLINK_EXISTS;
+		} else if (errno == EINVAL && fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			close(d); /* not a link: say what it is */
+			return fail_type(c, st.st_mode & S_IFMT, EEXIST);
 		}
 	}
 	close(d);
 	return r ? fail(c, step, r) : 0;
 }
 
+/* --chmod: of the file or directory at PATH itself, never of what a link
+ * there points to (a writable bind's file, say), nor of a device or fifo
+ * (a volume's node made world-writable on the host). */
 static int do_chmod(struct ctx *c, const struct sw_fsop *op)
 {
 	char p[64];
-	int fd = in_root(c->root, op->dest, O_PATH);
+	int fd = in_root_nofollow(c->root, op->dest);
 	if (fd < 0)
 		return fail(c, SW_STEP_FS_OTHER, errno);
+	if (check_type(c, fd, WANT_REG | WANT_DIR) < 0) {
+		close(fd);
+		return -1;
+	}
 	int r = chmod(fd_path(p, fd), op->mode) < 0 ? errno : 0;
 	close(fd);
 	return r ? fail(c, SW_STEP_FS_OTHER, r) : 0;
@@ -575,14 +701,31 @@ static int do_file(struct ctx *c, const struct sw_fsop *op)
 	while (slash > 0 && buf[slash] != '/')
 		slash--;
 	buf[slash] = 0;
-	struct mk how = { true, perms_parent(op->mode), perms_parent(op->mode), false };
-	int r = slash ? make_path(c->root, buf, &how) : 0;
-	if (r < 0)
-		return fail(c, SW_STEP_FS_DEST, -r);
-	int out = in_root(c->root, op->dest, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY);
+	struct mk how = { true, perms_parent(op->mode), perms_parent(op->mode), false, true };
+	if (slash && make_path(c, buf, &how) < 0)
+		return -1;
+	/* A new file; else the regular file that is there, opened through
+	 * the O_PATH fd it was checked by (never a fifo, device or link). */
+	int out = in_root_mode(c->root, op->dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			       O_NONBLOCK | O_NOCTTY, 0600);
+	if (out < 0 && errno == EEXIST) {
+		int fd = in_root_nofollow(c->root, op->dest);
+		if (fd < 0)
+			return fail(c, SW_STEP_FS_DEST, errno);
+		if (check_type(c, fd, WANT_REG) < 0) {
+			close(fd);
+			return -1;
+		}
+		char p[64];
+		out = open(fd_path(p, fd), O_WRONLY | O_TRUNC | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
 	if (out < 0)
 		return fail(c, SW_STEP_FS_DEST, errno);
-	r = fill(c, op, out);
+	int r = blocking(out);
+	r = r < 0 ? fail(c, SW_STEP_FS_DATA, -r) : fill(c, op, out);
 	close(out);
 	return r;
 }
@@ -609,12 +752,15 @@ static int do_bind_data(struct ctx *c, const struct sw_mop *m)
 	int src = open(name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (src < 0)
 		return fail(c, SW_STEP_FS_DATA, errno);
-	struct mk how = { false, 0444, perms_parent(op->mode), false };
-	r = make_path(c->root, op->dest, &how);
-	int dst = r < 0 ? -1 : in_root(c->root, op->dest, O_PATH);
+	struct mk how = { false, 0444, perms_parent(op->mode), false, false };
+	if (make_path(c, op->dest, &how) < 0) {
+		close(src);
+		return -1;
+	}
+	int dst = in_root(c->root, op->dest, O_PATH);
 	if (dst < 0) {
 		close(src);
-		return fail(c, SW_STEP_FS_DEST, r < 0 ? -r : errno);
+		return fail(c, SW_STEP_FS_DEST, errno);
 	}
 	struct target t = { -1, op->dest };
 	unsigned a = bind_attrs(op->kind == SW_FS_RO_BIND_DATA ? SW_FS_RO_BIND : SW_FS_BIND);
@@ -722,12 +868,13 @@ static int do_overlay(struct ctx *c, const struct sw_mop *m)
 	ok = ok && append(opts, sizeof opts, &len, ",userxattr");
 	if (r == 0 && !ok)
 		r = fail(c, SW_STEP_FS_MOUNT, E2BIG);
+	struct mk how = { true, 0755, 0755, false, false };
+	if (r == 0)
+		r = make_path(c, op->dest, &how);
 	if (r == 0) {
-		struct mk how = { true, 0755, 0755, false };
-		int e = make_path(c->root, op->dest, &how);
-		int d = e < 0 ? -1 : in_root(c->root, op->dest, O_PATH | O_DIRECTORY);
+		int d = in_root(c->root, op->dest, O_PATH | O_DIRECTORY);
 		if (d < 0) {
-			r = fail(c, SW_STEP_FS_DEST, e < 0 ? -e : errno);
+			r = fail(c, SW_STEP_FS_DEST, errno);
 		} else {
 			if (mount("overlay", fd_path(p, d), "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
 				r = fail(c, SW_STEP_FS_MOUNT, errno);
@@ -758,9 +905,8 @@ static int do_op(struct ctx *c, const struct sw_mop *m)
 	case SW_FS_MQUEUE:
 		return do_fs_mount(c, op->dest, 0700, "mqueue", 0, NULL);
 	case SW_FS_DIR: {
-		struct mk how = { true, op->mode, perms_parent(op->mode), true };
-		int r = make_path(c->root, op->dest, &how);
-		return r < 0 ? fail(c, SW_STEP_FS_DEST, -r) : 0;
+		struct mk how = { true, op->mode, perms_parent(op->mode), true, false };
+		return make_path(c, op->dest, &how);
 	}
 	case SW_FS_SYMLINK:
 		return do_symlink(c, op);

@@ -2,8 +2,58 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mount/mount.h"
+
+static const char *type_name(int type)
+{
+	switch (type) {
+	case S_IFIFO: return "fifo";
+	case S_IFSOCK: return "socket";
+	case S_IFCHR: return "character device";
+	case S_IFBLK: return "block device";
+	case S_IFDIR: return "directory";
+	case S_IFREG: return "regular file";
+	case S_IFLNK: return "symbolic link";
+	}
+	return "file of unknown type";
+}
+
+int sw_mount_describe_type(const char *what, const char *path, const char *want,
+			   const struct sw_report *rep, sw_error *err)
+{
+	if (rep->ftype == S_IFLNK)
+		return sw_error_set(err, rep->err, "%s%s is a symbolic link (refusing to "
+				    "follow it)", what, path);
+	return sw_error_set(err, rep->err, "%s%s is a %s, not %s", what, path,
+			    type_name(rep->ftype), want);
+}
+
+/* What spec->fs's kind needs where SW_STEP_FS_TYPE refused its
+ * destination (build.c: check_type, make_path, do_symlink). */
+static const char *kind_wants(enum sw_fs_kind kind)
+{
+	switch (kind) {
+	case SW_FS_FILE: return "a regular file";
+	case SW_FS_CHMOD: return "a regular file or directory";
+	case SW_FS_SYMLINK: return "a symbolic link";
+	default: return "a directory";
+	}
+}
+
+static void describe_type(const struct sw_fsop *op, const char *k,
+			  const struct sw_report *rep, sw_error *err)
+{
+	char what[64];
+	if (op->kind == SW_FS_CHMOD)
+		snprintf(what, sizeof what, "%s: ", k);
+	else if (sw_fs_kind_has_fd(op->kind))
+		snprintf(what, sizeof what, "%s %d: destination ", k, op->fd);
+	else
+		snprintf(what, sizeof what, "%s: destination ", k);
+	sw_mount_describe_type(what, op->dest, kind_wants(op->kind), rep, err);
+}
 
 void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err)
 {
@@ -52,7 +102,12 @@ void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep, sw_erro
 			sw_error_set(err, -rep->err, "%s: can't mount on %s: %s%s", k, op->dest, es, label);
 		break;
 	case SW_STEP_FS_READONLY:
-		sw_error_set(err, -rep->err, "%s: can't set the flags of %s (read-only, nosuid, nodev): %s", k, op->dest, es);
+		sw_error_set(err, -rep->err, "%s: can't set the flags of %s (read-only, nosuid, nodev): %s%s",
+			     k, op->dest, es, op->kind == SW_FS_REMOUNT_RO && rep->err == EINVAL
+			     ? " (is it a mount point?)" : "");
+		break;
+	case SW_STEP_FS_TYPE:
+		describe_type(op, k, rep, err);
 		break;
 	case SW_STEP_FS_SYMLINK_EXISTS:
 		/* bubblewrap's words (its tests check them). */

@@ -35,4 +35,10 @@ int sw_mount_child_build(const struct sw_mount_plan *plan,
 void sw_mount_describe(const sw_spec *spec, const struct sw_report *rep,
 		       sw_error *err);
 
+/* A path refused for its type (rep->ftype, report.h): "WHATPATH is a
+ * fifo, not WANT", or "WHATPATH is a symbolic link (refusing to follow
+ * it)". what: the option and its words before the path. Returns -err. */
+int sw_mount_describe_type(const char *what, const char *path, const char *want,
+			   const struct sw_report *rep, sw_error *err);
+
 #endif

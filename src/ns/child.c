@@ -460,14 +460,32 @@ static void prepare_init(const struct sw_launch *L, struct pid1_exec *x)
 static int take_locks(const struct sw_launch *L, int *locks)
 {
 	const sw_spec *s = L->spec;
-	int flags = O_RDONLY | O_CLOEXEC;
+	/* With --as-pid-1 the command itself holds them. */
+	int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | (s->as_pid_1 ? 0 : O_CLOEXEC);
 	for (size_t i = 0; i < s->nlock_files; i++) {
-		/* With --as-pid-1 the command itself holds them. */
-		int fd = open(s->lock_files[i], s->as_pid_1 ? flags & ~O_CLOEXEC : flags);
-		if (fd < 0)
+		/* A volume may hold a fifo there (an open that never returns),
+		 * a device or a link: looked at first (O_PATH, the last
+		 * component itself), then opened non-blocking and looked at
+		 * again; a regular file or directory only. */
+		int fd = -1;
+		for (int pass = 0; pass < 2; pass++) {
+			struct stat st;
+			if (fd >= 0)
+				close(fd);
+			fd = open(s->lock_files[i], (pass ? flags : O_PATH | O_CLOEXEC) | O_NOFOLLOW);
+			if (fd < 0 || fstat(fd, &st) < 0)
+				die(L, SW_STEP_LOCK_FILE, (int)i, errno);
+			struct sw_report r = { .step = SW_STEP_LOCK_FILE, .index = (int)i,
+					       .err = S_ISLNK(st.st_mode) ? ELOOP : EINVAL,
+					       .ftype = (int32_t)(st.st_mode & S_IFMT) };
+			if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+				die_rep(L, &r);
+		}
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
 			die(L, SW_STEP_LOCK_FILE, (int)i, errno);
-		struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
-		if (fcntl(fd, F_SETLK, &fl) < 0)
+		struct flock lk = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+		if (fcntl(fd, F_SETLK, &lk) < 0)
 			die(L, SW_STEP_LOCK_FILE, (int)i, errno);
 		locks[i] = fd;
 	}

@@ -135,8 +135,11 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 				    spec->chdir ? spec->chdir : "/", strerror(e));
 	if (rep->step == SW_STEP_LOCK_FILE && rep->index >= 0 &&
 	    (size_t)rep->index < spec->nlock_files)
-		return sw_error_set(err, e, "Unable to lock file %s: %s",
-				    spec->lock_files[rep->index], strerror(e));
+		return rep->ftype
+			? sw_mount_describe_type("--lock-file: ", spec->lock_files[rep->index],
+						 "a regular file or directory", rep, err)
+			: sw_error_set(err, e, "Unable to lock file %s: %s",
+				       spec->lock_files[rep->index], strerror(e));
 	if (rep->step == SW_STEP_USERNS) {
 		static const char *const uw[] = {
 			"Joining specified user namespace failed",
@@ -163,7 +166,8 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 			: sw_error_set(err, e, "--exec-label %s: can't set the "
 				       "command's label: %s", spec->exec_label, strerror(e));
 	if ((rep->step >= SW_STEP_MOUNT_PRIVATE && rep->step <= SW_STEP_PIVOT) ||
-	    rep->step == SW_STEP_FS_SYMLINK_EXISTS || rep->step == SW_STEP_FS_DATA) {
+	    rep->step == SW_STEP_FS_SYMLINK_EXISTS || rep->step == SW_STEP_FS_DATA ||
+	    rep->step == SW_STEP_FS_TYPE) {
 		sw_mount_describe(spec, rep, err);
 		return -e;
 	}

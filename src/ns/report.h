@@ -44,6 +44,8 @@ enum sw_step {
 	SW_STEP_SELINUX,
 	SW_STEP_LANDLOCK,      /* index: spec->fs, or SW_ENV_LL_* */
 	SW_STEP_INIT,          /* PID 1 exec'ing swrap-init (src/init) */
+	SW_STEP_FS_TYPE,       /* spec->fs[index]'s destination is not the kind
+				* of file the option needs: ftype says what */
 	SW_STEP__COUNT
 };
 
@@ -51,7 +53,8 @@ struct sw_report {
 	int32_t step;  /* enum sw_step */
 	int32_t index; /* spec->fs index, or -1 */
 	int32_t err;   /* positive errno */
-	int32_t pad;
+	int32_t ftype; /* SW_STEP_FS_TYPE, SW_STEP_LOCK_FILE: the type found
+			* there (st_mode & S_IFMT), refused; else 0 */
 	char text[256]; /* SW_STEP_FS_SYMLINK_EXISTS: the link's target */
 };
 

@@ -331,7 +331,10 @@ static int netns_enter(const sw_spec *s, int *saved, sw_error *err)
 	if (!s->netns_path)
 		snprintf(what, sizeof what, "fd %d", s->netns_fd);
 	const char *name = s->netns_path ? s->netns_path : what;
-	int fd = s->netns_path ? open(s->netns_path, O_RDONLY | O_CLOEXEC) : s->netns_fd;
+	/* Non-blocking: a fifo named there must not hang the launcher (setns
+	 * then says it is no namespace). */
+	int fd = s->netns_path ? open(s->netns_path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+			       : s->netns_fd;
 	if (fd < 0)
 		return sw_error_set(err, errno, "--netns %s: %s", name, strerror(errno));
 	int r = 0;
