@@ -165,8 +165,8 @@ void sw_spec_gid(sw_spec *spec, gid_t gid); /* the gid inside */
  * and -1 are refused, -EINVAL naming the option); only the spec is
  * touched here. sw_spawn refuses them (-EPERM) for a caller whose euid is
  * not 0, and (-EINVAL) without a new user namespace (SW_NS_USER), with a
- * joined one (SW_FD_USERNS) or with a helper writing the maps
- * (SW_FD_USERNS_BLOCK). */
+ * helper writing the maps (SW_FD_USERNS_BLOCK) or with SW_FD_PIDNS. Such
+ * a launch copies the caller; bwrap has no equivalent (README, "Security"). */
 int sw_spec_host_ids(sw_spec *spec, uid_t uid, gid_t gid, sw_error *err);
 void sw_spec_new_session(sw_spec *spec, bool on);
 void sw_spec_die_with_parent(sw_spec *spec, bool on);
@@ -335,7 +335,7 @@ struct sw_shim_opts {
 	/* The shim may make user namespaces of its own. Off by default:
 	 * the profile is --disable-userns (a nested user namespace is how a
 	 * command with no capabilities gets a cgroup namespace and a
-	 * cgroupfs mount it owns; see README, "A root launcher"). */
+	 * cgroupfs mount it owns; see README, "Security"). */
 	bool allow_userns;
 	/* sw_spec_host_ids(host_uid, host_gid) when host_uid is not 0: a
 	 * root launcher runs the shim as this unprivileged host uid/gid.

@@ -162,9 +162,10 @@ static void kill_and_reap(pid_t pid)
 		;
 }
 
-/* After clone, before "go": --host-uid's maps, cgroup join, status fds. (A launch from the
- * caller's memory has none of it: the kernel put the child in its cgroup,
- * and a spec with status fds does not launch so.) */
+/* After clone, before "go": --host-uid's maps, cgroup join, status fds.
+ * (A launch from the caller's memory has none of it: the kernel put the
+ * child in its cgroup, and a spec with status fds or host ids does not
+ * launch so.) */
 static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, sw_error *err)
 {
 	/* --host-uid: the maps first (idmap.c). */

@@ -567,7 +567,7 @@ static void test_peer_credentials(void **state)
 	assert_int_equal(uid, HOST_UID);
 	assert_int_equal(gid, HOST_GID);
 	free(out);
-	/* Without them, what README's "A root launcher" warns about. */
+	/* Without them, what README's "Security" warns about. */
 	uid = peer_uid(NULL, &gid, &out);
 	print_message("without --host-uid, the host sees uid %ld gid %u\n", uid,
 		      (unsigned)gid);
