@@ -157,6 +157,17 @@ int sw_spec_chdir(sw_spec *spec, const char *dir, sw_error *err);
 int sw_spec_hostname(sw_spec *spec, const char *name, sw_error *err);
 void sw_spec_uid(sw_spec *spec, uid_t uid); /* the uid inside */
 void sw_spec_gid(sw_spec *spec, gid_t gid); /* the gid inside */
+/* --host-uid UID --host-gid GID, for a root launcher: the jail runs as
+ * this unprivileged host uid/gid (like Firecracker's jailer --uid/--gid)
+ * instead of the host's root. uid 0 inside (or --uid/--gid) is uid
+ * outside; the parent writes the maps, the jail keeps no supplementary
+ * group, and its processes' kernel ids are uid/gid. Both are needed (0
+ * and -1 are refused, -EINVAL naming the option); only the spec is
+ * touched here. sw_spawn refuses them (-EPERM) for a caller whose euid is
+ * not 0, and (-EINVAL) without a new user namespace (SW_NS_USER), with a
+ * helper writing the maps (SW_FD_USERNS_BLOCK) or with SW_FD_PIDNS. Such
+ * a launch copies the caller; bwrap has no equivalent (README, "Security"). */
+int sw_spec_host_ids(sw_spec *spec, uid_t uid, gid_t gid, sw_error *err);
 void sw_spec_new_session(sw_spec *spec, bool on);
 void sw_spec_die_with_parent(sw_spec *spec, bool on);
 void sw_spec_as_pid_1(sw_spec *spec, bool on);
@@ -321,6 +332,16 @@ struct sw_shim_opts {
 	 * only its binds, /dev, /proc and /tmp, even through fds it is
 	 * handed. */
 	bool landlock;
+	/* The shim may make user namespaces of its own. Off by default:
+	 * the profile is --disable-userns (a nested user namespace is how a
+	 * command with no capabilities gets a cgroup namespace and a
+	 * cgroupfs mount it owns; see README, "Security"). */
+	bool allow_userns;
+	/* sw_spec_host_ids(host_uid, host_gid) when host_uid is not 0: a
+	 * root launcher runs the shim as this unprivileged host uid/gid.
+	 * Both or neither. */
+	uid_t host_uid;
+	gid_t host_gid;
 };
 int sw_spec_profile_shim(sw_spec *spec, const struct sw_shim_opts *opts,
 			 sw_error *err);

@@ -50,6 +50,10 @@ struct sw_parse {
 	char **rw, **ro; /* "SRC:DEST" */
 	size_t nrw, nro;
 
+	/* --host-uid, --host-gid (SW_UNSET_ID when not given), put together
+	 * at the end. */
+	uint32_t host_uid, host_gid;
+
 	/* The cgroup options, put together at the end. */
 	const char *cgroup_id, *cgroup_parent;
 	bool cgroup_optional;

@@ -1,6 +1,7 @@
 /* emit.c — spec → bubblewrap's command line, in one canonical order:
  *
- *   namespaces, --uid --gid --hostname, --die-with-parent --new-session
+ *   namespaces, --uid --gid [--host-uid --host-gid] --hostname,
+ *   --die-with-parent --new-session
  *   --as-pid-1, filesystem operations in order (--perms/--size just before
  *   the --dir/--tmpfs they shape, only when not the default), environment
  *   operations in order, capabilities in order, seccomp, fds, --argv0,
@@ -114,6 +115,12 @@ static void emit_namespaces(struct emitter *e, const sw_spec *s)
 		put(e, false, "--uid", u64s(b, s->uid), NULL);
 	if (s->gid != SW_UNSET_ID)
 		put(e, false, "--gid", u64s(b, s->gid), NULL);
+	/* bwrap maps a root caller's 0 to 0 and has no way to say otherwise:
+	 * listed as not representable, as --cgroup is. */
+	if (s->host_uid != SW_UNSET_ID)
+		put(e, true, "--host-uid", u64s(b, s->host_uid), NULL);
+	if (s->host_gid != SW_UNSET_ID)
+		put(e, true, "--host-gid", u64s(b, s->host_gid), NULL);
 	if (s->hostname)
 		put(e, false, "--hostname", s->hostname, NULL);
 	if (s->die_with_parent)

@@ -22,7 +22,8 @@ static const char head[] =
 static const char foot[] =
 	"\n"
 	"Profile shim (--profile shim [OPTIONS] -- SHIM [ARGS]): the VM\n"
-	"launcher's sandbox. User, PID, IPC and UTS namespaces; read-only\n"
+	"launcher's sandbox. User, PID, IPC and UTS namespaces, and none made\n"
+	"inside (--disable-userns, unlike the launcher's bwrap); read-only\n"
 	"/usr /lib /lib64 /bin /sbin and /etc/{resolv.conf,hosts,nsswitch.conf}\n"
 	"when they exist; /dev with /dev/kvm and /dev/net/tun when they exist;\n"
 	"/proc; /tmp; writable volumes; SHIM's directory read-only; read-only\n"

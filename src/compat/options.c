@@ -208,6 +208,16 @@ H(h_id)
 	return r;
 }
 
+/* --host-uid, --host-gid: put together at the end (both are needed). */
+H(h_host_id)
+{
+	uint32_t id;
+	int r = sw_parse_id(a[0], &id, p->err);
+	if (r == 0)
+		*(o->data ? &p->host_gid : &p->host_uid) = id;
+	return r;
+}
+
 H(h_userns_switch)
 {
 	(void)a;
@@ -584,6 +594,10 @@ static const struct sw_compat_option table[] = {
 	  h_netns, 0, SW_OPT_EXT },
 	{ "--uid", 1, "UID", "uid inside (needs a user namespace)", h_id, 0, 0 },
 	{ "--gid", 1, "GID", "gid inside (needs a user namespace)", h_id, 1, 0 },
+	{ "--host-uid", 1, "UID", "root launcher: the jail is UID outside, not root",
+	  h_host_id, 0, SW_OPT_EXT },
+	{ "--host-gid", 1, "GID", "the jail's gid outside (with --host-uid)",
+	  h_host_id, 1, SW_OPT_EXT },
 	{ "--hostname", 1, "NAME", "hostname inside (needs --unshare-uts)",
 	  h_string, 0, 0 },
 	{ "--userns", 1, "FD", "join this user namespace", h_fd, SW_FD_USERNS,

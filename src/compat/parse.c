@@ -303,6 +303,8 @@ static int finish(struct sw_parse *p)
 	else if (p->cgroup_optional)
 		r = sw_error_set(p->err, EINVAL, "--cgroup-optional needs "
 				 "--cgroup ID");
+	if (r == 0 && (p->host_uid != SW_UNSET_ID || p->host_gid != SW_UNSET_ID))
+		r = sw_spec_host_ids(p->spec, p->host_uid, p->host_gid, p->err);
 	if (r == 0 && (p->cli->kill_cgroup ? 1 : 0) + (p->cli->cg_action ? 1 : 0) > 1)
 		r = sw_error_set(p->err, EINVAL, "--kill-cgroup cannot be "
 				 "combined with another action on a cgroup");
@@ -378,7 +380,8 @@ int sw_compat_parse(int argc, char **argv, sw_spec **out,
 		    struct sw_cli_opts *cli, sw_error *err)
 {
 	struct sw_parse p = { .cli = cli, .err = err,
-			      .next_perms = SW_MODE_DEFAULT };
+			      .next_perms = SW_MODE_DEFAULT,
+			      .host_uid = SW_UNSET_ID, .host_gid = SW_UNSET_ID };
 	*out = NULL;
 	clear_outputs(cli);
 	size_t n = argc > 1 ? (size_t)argc - 1 : 0;

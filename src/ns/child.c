@@ -625,15 +625,18 @@ void sw_ns_child(const struct sw_launch *L)
 	if (L->join)
 		join_namespaces(L);
 	int which;
-	/* --userns-block-fd: a helper writes the maps, once told the pid. */
+	/* --userns-block-fd: a helper writes the maps, once told the pid;
+	 * --host-uid: the parent, before "go". */
 	bool helper = s->userns_block_fd != SW_NO_FD;
-	int e = L->userns && !helper ? sw_ns_child_write_maps(L, &which) : 0;
+	int e = L->userns && !helper && !L->parent_maps ? sw_ns_child_write_maps(L, &which) : 0;
 	if (e)
 		die(L, SW_STEP_IDMAP, which, e);
 	if (!L->vm)
 		await_release(L, helper);
 	else if (!sw_ns_has_reaper(L))
 		close(L->go[0]);
+	if (L->parent_maps && (e = sw_ns_child_become(L, &which)) != 0)
+		die(L, SW_STEP_IDMAP, which, e);
 
 	/* The nested user namespace writes its maps after the mounts, through
 	 * the host's /proc: the new root may have none. */

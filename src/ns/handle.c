@@ -128,6 +128,13 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 	if (rep->step == SW_STEP_IDMAP && rep->index >= 0 && rep->index < 3)
 		return sw_error_set(err, e, "can't write %s of the new user namespace: %s",
 				    sw_ns_map_files[rep->index], strerror(e));
+	if (rep->step == SW_STEP_IDMAP && rep->index >= 3 && rep->index < 7) {
+		static const char *const how[] = { "drop the supplementary groups",
+			"become the gid", "become the uid", "set the parent-death signal again" };
+		return sw_error_set(err, e, "--host-uid %u --host-gid %u: can't %s: %s",
+				    (unsigned)spec->host_uid, (unsigned)spec->host_gid,
+				    how[rep->index - 3], strerror(e));
+	}
 	if (rep->step == SW_STEP_LANDLOCK)
 		return describe_landlock(spec, rep, err);
 	if (rep->step == SW_STEP_CHDIR)

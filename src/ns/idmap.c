@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ns/launch.h"
@@ -37,6 +39,14 @@ void sw_ns_prepare_maps(struct sw_launch *L)
 	L->nested = L->userns && !helper && (dev_nest || s->disable_userns);
 	unsigned ui = dev_nest && L->nested ? 0 : (unsigned)L->uid_in;
 	unsigned gi = dev_nest && L->nested ? 0 : (unsigned)L->gid_in;
+	/* --host-uid: the same maps, to the named ids instead of root's. */
+	L->parent_maps = L->userns && s->host_uid != SW_UNSET_ID;
+	if (L->parent_maps) {
+		L->uid_out = s->host_uid;
+		L->gid_out = s->host_gid;
+	}
+	L->map_uid = ui;
+	L->map_gid = gi;
 	snprintf(L->uid_map, sizeof L->uid_map, "%u %u 1\n", ui, (unsigned)L->uid_out);
 	snprintf(L->gid_map, sizeof L->gid_map, "%u %u 1\n", gi, (unsigned)L->gid_out);
 	snprintf(L->uid_map2, sizeof L->uid_map2, "%u %u 1\n", (unsigned)L->uid_in, ui);
@@ -85,6 +95,57 @@ int sw_ns_child_write_maps(const struct sw_launch *L, int *which)
 	int e = write_maps(proc, text, which);
 	close(proc);
 	return e;
+}
+
+/* --host-uid: a process can map only its own ids, and the child's are
+ * still root's: the parent (root in the namespace above) writes the maps
+ * of the child it has not released yet. setgroups stays allowed, unlike
+ * the child's own maps: it is how the child drops the launcher's
+ * supplementary groups (root's group 0 above all), and with one gid
+ * mapped there is no other group it could take (sw_ns_child_become). */
+int sw_ns_parent_write_maps(const struct sw_launch *L, pid_t pid, sw_error *err)
+{
+	const char *text[3] = { NULL, L->uid_map, L->gid_map };
+	for (int i = 1; i < 3; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, sw_ns_map_files[i]);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		size_t n = strlen(text[i]);
+		int e = fd < 0 ? errno : write(fd, text[i], n) == (ssize_t)n ? 0 : errno;
+		if (fd >= 0)
+			close(fd);
+		if (e)
+			return sw_error_set(err, e, "--host-uid %u --host-gid %u: can't write "
+					    "%s of the jail's user namespace: %s",
+					    (unsigned)L->uid_out, (unsigned)L->gid_out,
+					    sw_ns_map_files[i], strerror(e));
+	}
+	return 0;
+}
+
+/* The child's kernel ids are root's until it changes them: raw system
+ * calls, as glibc's would signal the launcher's threads it still lists. A
+ * credential change clears the parent-death signal: set again. (It also
+ * makes the child not dumpable, which it stays until exec: its /proc
+ * files belong to the host's root, and write_maps lifts that for the
+ * nested namespace's maps.) */
+int sw_ns_child_become(const struct sw_launch *L, int *which)
+{
+	unsigned g = (unsigned)L->map_gid, u = (unsigned)L->map_uid;
+	*which = 3;
+	if (syscall(SYS_setgroups, 0, NULL) < 0)
+		return errno;
+	*which = 4;
+	if (syscall(SYS_setresgid, g, g, g) < 0)
+		return errno;
+	*which = 5;
+	if (syscall(SYS_setresuid, u, u, u) < 0)
+		return errno;
+	*which = 6;
+	if (L->spec->die_with_parent && !sw_ns_uses_lifeline(L) &&
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return errno;
+	return 0;
 }
 
 /* The nested namespace maps itself the same way: its only id is the 0

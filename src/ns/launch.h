@@ -79,6 +79,13 @@ struct sw_launch {
 	 * owner; after the mounts a nested one maps uid_in/gid_in to that 0. */
 	bool nested;
 	char uid_map2[32], gid_map2[32];
+	/* --host-uid/--host-gid: uid_out/gid_out are those ids, the parent
+	 * writes uid_map and gid_map (a child can map only its own ids), and
+	 * the child, released, becomes map_uid/map_gid (the inside ids of
+	 * uid_map/gid_map), so that its kernel ids are the host ids. */
+	bool parent_maps;
+	uid_t map_uid;
+	gid_t map_gid;
 	/* --userns or --pidns: the clone makes no namespace; the child joins
 	 * and unshares (see sw_ns_child), then forks the rest when the PID
 	 * namespace changes. */
@@ -180,6 +187,14 @@ void sw_ns_child(const struct sw_launch *L) __attribute__((noreturn));
 void sw_ns_prepare_maps(struct sw_launch *L);
 /* In the child: returns 0 or a positive errno; *which names the file. */
 int sw_ns_child_write_maps(const struct sw_launch *L, int *which);
+/* In the parent, before "go" (L->parent_maps): pid's maps; -errno and a
+ * message naming --host-uid. */
+int sw_ns_parent_write_maps(const struct sw_launch *L, pid_t pid, sw_error *err);
+/* In the child, released (L->parent_maps): no supplementary group, then
+ * map_gid/map_uid; the parent-death signal set again (a credential change
+ * clears it). 0 or a positive errno; *which: 3 setgroups, 4 setresgid,
+ * 5 setresuid, 6 the parent-death signal. */
+int sw_ns_child_become(const struct sw_launch *L, int *which);
 /* In the child, after the mounts: the nested user namespace (L->nested). */
 int sw_ns_child_nest(const struct sw_launch *L, int proc, int *which);
 extern const char *const sw_ns_map_files[3];

@@ -14,7 +14,8 @@ enum sw_step {
 	SW_STEP_NONE = 0,
 	SW_STEP_SYNC,          /* waiting for the parent's "go" */
 	SW_STEP_PDEATHSIG,
-	SW_STEP_IDMAP,         /* index: 0 setgroups, 1 uid_map, 2 gid_map */
+	SW_STEP_IDMAP,         /* index: 0 setgroups, 1 uid_map, 2 gid_map;
+				  --host-uid: 3..6 (sw_ns_child_become) */
 	SW_STEP_MOUNT_PRIVATE, /* making / a slave mount tree */
 	SW_STEP_STAGING,       /* the tmpfs staging root and first pivot */
 	SW_STEP_FS_SOURCE,     /* opening a bind source: spec->fs[index] */

@@ -132,6 +132,11 @@ static int launch_prepare(struct sw_launch *L, const sw_spec *s, sw_error *err)
 		return sw_error_set(err, EINVAL, "--disable-userns requires --unshare-user");
 	if (s->userns_block_fd != SW_NO_FD && !L->userns)
 		return sw_error_set(err, EINVAL, "--userns-block-fd requires --unshare-user");
+	if (s->host_uid != SW_UNSET_ID && geteuid() != 0)
+		return sw_error_set(err, EPERM, "--host-uid %u: only a root launcher can map "
+				    "the jail to another host uid (this one runs as uid %u, "
+				    "which is what its jail is outside)",
+				    (unsigned)s->host_uid, (unsigned)geteuid());
 	if (s->nlock_files > SW_LOCK_FILES_MAX)
 		return sw_error_set(err, E2BIG, "--lock-file: at most %d lock files",
 				    SW_LOCK_FILES_MAX);
@@ -192,13 +197,15 @@ static void kill_and_reap(pid_t pid)
 		;
 }
 
-/* After clone, before "go": cgroup join, status fds. (A launch from the
- * caller's memory has none of it: the kernel put the child in its cgroup,
- * and a spec with status fds does not launch so.) */
+/* After clone, before "go": --host-uid's maps, cgroup join, status fds.
+ * (A launch from the caller's memory has none of it: the kernel put the
+ * child in its cgroup, and a spec with status fds or host ids does not
+ * launch so.) */
 static int release_child(struct sw_launch *L, struct sw_child *c, bool into_cg, sw_error *err)
 {
-	int r = 0;
-	if (!L->vm && c->cg)
+	/* --host-uid: the maps first (idmap.c). */
+	int r = L->parent_maps ? sw_ns_parent_write_maps(L, c->pid, err) : 0;
+	if (!L->vm && r == 0 && c->cg)
 		r = sw_cgroup_attach(c->cg, c->pid, into_cg, err);
 	if (!L->vm && r == 0)
 		sw_child_write_info(L->spec, c);
@@ -394,6 +401,10 @@ static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 	    s->userns2_fd >= 0)
 		return false;
 	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
+		return false;
+	/* --host-uid: the parent writes the maps between clone and "go", and
+	 * the child's setresuid would make the shared memory not dumpable. */
+	if (L->parent_maps)
 		return false;
 	if (c->cg && !sw_cgroup_v2_only(c->cg))
 		return false;

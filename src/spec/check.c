@@ -22,6 +22,31 @@ int sw_spec_check_dest(const char *dest, const char *what, sw_error *err)
 	return 0;
 }
 
+/* One of --host-uid/--host-gid: an unprivileged id, not "unset". */
+static int check_host_id(const char *opt, uint32_t id, sw_error *err)
+{
+	if (id == 0)
+		return sw_error_set(err, EINVAL, "%s 0: that is the host's root, "
+				    "which %s is there to avoid; name an "
+				    "unprivileged id", opt, opt);
+	if (id == SW_UNSET_ID)
+		return sw_error_set(err, EINVAL, "%s %u: not a valid id", opt,
+				    (unsigned)id);
+	return 0;
+}
+
+int sw_spec_check_host_ids(uint32_t uid, uint32_t gid, sw_error *err)
+{
+	if (uid == SW_UNSET_ID && gid != SW_UNSET_ID)
+		return sw_error_set(err, EINVAL, "--host-gid %u needs --host-uid "
+				    "too", (unsigned)gid);
+	if (gid == SW_UNSET_ID && uid != SW_UNSET_ID)
+		return sw_error_set(err, EINVAL, "--host-uid %u needs --host-gid "
+				    "too", (unsigned)uid);
+	int r = check_host_id("--host-uid", uid, err);
+	return r < 0 ? r : check_host_id("--host-gid", gid, err);
+}
+
 static bool id_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

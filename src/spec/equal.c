@@ -82,6 +82,7 @@ static bool scalars_eq(const sw_spec *a, const sw_spec *b)
 	return a->ns == b->ns && str_eq(a->argv0, b->argv0) &&
 	       str_eq(a->chdir, b->chdir) && str_eq(a->hostname, b->hostname) &&
 	       a->uid == b->uid && a->gid == b->gid &&
+	       a->host_uid == b->host_uid && a->host_gid == b->host_gid &&
 	       a->new_session == b->new_session &&
 	       a->die_with_parent == b->die_with_parent &&
 	       a->as_pid_1 == b->as_pid_1 && a->detach == b->detach &&

@@ -115,10 +115,15 @@ static int check_opts(const struct sw_shim_opts *o, sw_error *err)
 		return sw_error_set(err, EINVAL, "the shim's arguments are missing");
 	if (o->n_rlimits && !o->rlimits)
 		return sw_error_set(err, EINVAL, "the shim's rlimits are missing");
+	int r = o->host_uid || o->host_gid ?
+		sw_spec_check_host_ids(o->host_uid ? o->host_uid : SW_UNSET_ID,
+				       o->host_gid ? o->host_gid : SW_UNSET_ID, err) : 0;
+	if (r < 0)
+		return r;
 	sw_spec *scratch = sw_spec_new();
 	if (!scratch)
 		return sw_error_set(err, ENOMEM, "out of memory");
-	int r = bind_volumes(scratch, SW_FS_BIND, o->rw_paths, o->n_rw, err);
+	r = bind_volumes(scratch, SW_FS_BIND, o->rw_paths, o->n_rw, err);
 	if (r == 0)
 		r = bind_volumes(scratch, SW_FS_RO_BIND, o->ro_paths, o->n_ro, err);
 	sw_spec_free(scratch);
@@ -144,6 +149,11 @@ static int shim_base(sw_spec *s, const struct sw_shim_opts *o, sw_error *err)
 {
 	static const char *const devs[] = { "/dev/kvm", "/dev/net/tun" };
 	sw_spec_unshare(s, SW_NS_USER | SW_NS_PID | SW_NS_IPC | SW_NS_UTS);
+	/* Unlike the reference (README, deliberate differences): a nested
+	 * user namespace would give the shim a cgroup namespace and a
+	 * cgroupfs mount whose files it owns, as the host's root when
+	 * the launcher is root. */
+	sw_spec_disable_userns(s, !o->allow_userns);
 	/* A detached box must outlive its launcher: no pdeathsig. */
 	sw_spec_die_with_parent(s, !o->detached);
 	sw_spec_detach(s, o->detached);
@@ -234,6 +244,8 @@ int sw_spec_profile_shim(sw_spec *s, const struct sw_shim_opts *o,
 		r = shim_process(s, o, err);
 	if (r == 0 && o->landlock)
 		r = sw_spec_landlock(s, SW_LANDLOCK_ON, err);
+	if (r == 0 && o->host_uid)
+		r = sw_spec_host_ids(s, o->host_uid, o->host_gid, err);
 	free(dir);
 	return r;
 }

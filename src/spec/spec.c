@@ -51,6 +51,7 @@ sw_spec *sw_spec_new(void)
 	if (!s)
 		return NULL;
 	s->uid = s->gid = SW_UNSET_ID;
+	s->host_uid = s->host_gid = SW_UNSET_ID;
 	s->seccomp_fd = SW_NO_FD;
 	s->info_fd = s->json_status_fd = SW_NO_FD;
 	s->block_fd = s->sync_fd = SW_NO_FD;
@@ -492,6 +493,16 @@ void sw_spec_uid(sw_spec *s, uid_t uid)
 void sw_spec_gid(sw_spec *s, gid_t gid)
 {
 	s->gid = gid;
+}
+
+int sw_spec_host_ids(sw_spec *s, uid_t uid, gid_t gid, sw_error *err)
+{
+	int r = sw_spec_check_host_ids(uid, gid, err);
+	if (r == 0) {
+		s->host_uid = uid;
+		s->host_gid = gid;
+	}
+	return r;
 }
 
 void sw_spec_new_session(sw_spec *s, bool on)

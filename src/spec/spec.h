@@ -84,6 +84,8 @@ struct sw_spec {
 	char *chdir;
 	char *hostname;
 	uint32_t uid, gid; /* SW_UNSET_ID when not given */
+	/* --host-uid/--host-gid: the ids outside (SW_UNSET_ID: the caller's) */
+	uint32_t host_uid, host_gid;
 	bool new_session, die_with_parent, as_pid_1, detach;
 
 	struct sw_capop *caps;
@@ -166,6 +168,8 @@ int sw_spec_check_cgroup_id(const char *id, sw_error *err);
 #define SW_CGROUP_PARENT_MAX 256
 #define SW_CGROUP_PARENT_DEPTH 31
 int sw_spec_check_cgroup_parent(const char *parent, sw_error *err);
+/* --host-uid UID --host-gid GID: both given, neither 0 nor SW_UNSET_ID. */
+int sw_spec_check_host_ids(uint32_t uid, uint32_t gid, sw_error *err);
 /* An environment variable name: non-empty, no '='. */
 int sw_spec_check_env_name(const char *name, sw_error *err);
 /* The range the kernel takes for one cgroup limit (0 is never allowed). */

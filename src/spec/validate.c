@@ -83,6 +83,30 @@ static int check_lists(const sw_spec *s, sw_error *err)
 	return 0;
 }
 
+/* --host-uid/--host-gid: the parent maps a new user namespace's ids to
+ * them (the caller being root is sw_spawn's check: this one is pure). */
+static int check_host_ids(const sw_spec *s, sw_error *err)
+{
+	if (s->host_uid == SW_UNSET_ID && s->host_gid == SW_UNSET_ID)
+		return 0;
+	int r = sw_spec_check_host_ids(s->host_uid, s->host_gid, err);
+	if (r < 0)
+		return r;
+	if (!(s->ns & SW_NS_USER))
+		return sw_error_set(err, EINVAL, "--host-uid %u needs a new user "
+				    "namespace (--unshare-user): its maps are what "
+				    "make uid 0 inside the host's uid %u",
+				    (unsigned)s->host_uid, (unsigned)s->host_uid);
+	if (s->userns_block_fd != SW_NO_FD)
+		return sw_error_set(err, EINVAL, "--host-uid is not compatible "
+				    "with --userns-block-fd (swrap writes the maps)");
+	/* The user namespace would be made after the clone, by the child. */
+	if (s->pidns_fd != SW_NO_FD)
+		return sw_error_set(err, EINVAL, "--host-uid is not compatible "
+				    "with --pidns");
+	return 0;
+}
+
 /* The options that only make sense inside a namespace the spec lacks. */
 static int check_namespaces(const sw_spec *s, sw_error *err)
 {
@@ -125,7 +149,7 @@ static int check_namespaces(const sw_spec *s, sw_error *err)
 	if (s->userns_block_fd != SW_NO_FD && s->disable_userns)
 		return sw_error_set(err, EINVAL, "--userns-block-fd is not "
 				    "compatible with --disable-userns");
-	return 0;
+	return check_host_ids(s, err);
 }
 
 static int check_fds(const sw_spec *s, sw_error *err)

@@ -1,7 +1,8 @@
 /* test_fault.c — issue 9: the Nth call of the launch path fails, for every
  * N in turn. Each faulted launch must fail with a message (or, for a fault
  * the launch may rightly ignore, succeed), and leave no fd, child, mount or
- * cgroup directory behind. As root (with a cgroup) and as uid 4242. */
+ * cgroup directory behind. As root (with a cgroup) and as uid 4242; and
+ * as root with --host-uid. */
 #include "harness.h"
 
 #include <errno.h>
@@ -19,6 +20,10 @@
 #include "swrap.h"
 
 #define CGROUP_ID "swfault"
+
+/* The sweep's jail runs as an unprivileged host uid (--host-uid: the
+ * parent writes the maps, the child changes its ids; root only). */
+static bool host_ids;
 
 /* Exercises every kind of step: binds, /dev, /proc, tmpfs, dirs, links,
  * chmod, env, hostname, session, lifeline, and a cgroup when root. */
@@ -44,6 +49,8 @@ static sw_spec *rich_spec(void)
 		r |= sw_spec_cgroup(s, CGROUP_ID, "swtest", false, &e);
 		r |= sw_spec_limit(s, SW_LIMIT_PIDS_MAX, 64, &e);
 	}
+	if (host_ids)
+		r |= sw_spec_host_ids(s, 4243, 4243, &e);
 	if (r) {
 		sw_spec_free(s);
 		return NULL;
@@ -140,8 +147,21 @@ static void test_fault_sweep(void **state)
 	(void)r; /* absent, or another test's jail inside: leave it */
 }
 
+/* Issue 20: the same with --host-uid, whose maps the parent writes. */
+static void test_fault_sweep_host_ids(void **state)
+{
+	(void)state;
+	host_ids = true;
+	assert_int_equal(sw_in_launcher(SW_AS_ROOT, sweep), 0);
+	host_ids = false;
+	int r = system("find /sys/fs/cgroup -maxdepth 2 -type d -name swtest "
+		       "-exec rmdir {} + 2>/dev/null");
+	(void)r;
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { SW_BOTH(test_fault_sweep) };
+	const struct CMUnitTest tests[] = { SW_BOTH(test_fault_sweep),
+					    cmocka_unit_test(test_fault_sweep_host_ids) };
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

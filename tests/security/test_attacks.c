@@ -647,7 +647,8 @@ static void test_proc_and_mounts(void **state)
 	refused(out, "umount /tmp");
 	refused(out, "mount /tmp");
 	refused(out, "mount /usr");
-	/* The nested namespace itself is allowed: what it must not do is
+	/* The shim profile refuses the nested namespace (--disable-userns,
+	 * see test_rootmap); where one can be made, what it must not do is
 	 * loosen or uncover a mount it inherited (they are locked). */
 	if (strcmp(field(out, "unshare"), "ok") != 0)
 		print_message("no nested user namespace here (%s): its "

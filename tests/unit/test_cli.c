@@ -80,6 +80,13 @@ static const struct {
 	{ { "--emit-bwrap" }, "no command" },
 	{ { "--detach", "--die-with-parent", "true" }, "--die-with-parent" },
 	{ { "--unshare-pid", "--cgroup-parent", "p", "true" }, "p needs" },
+	/* issue 20 */
+	{ { "--unshare-user", "--host-uid", "0", "--host-gid", "5", "true" },
+	  "--host-uid 0" },
+	{ { "--unshare-user", "--host-uid", "5", "true" }, "--host-gid" },
+	{ { "--host-uid", "5", "--host-gid", "6", "true" }, "--host-uid 5 needs" },
+	{ { "--unshare-user", "--host-uid", "-5", "--host-gid", "6", "true" },
+	  "--host-uid: \"-5\"" },
 };
 #define N_BAD (sizeof bad / sizeof *bad)
 
@@ -142,6 +149,8 @@ static size_t n_required(void)
 		"--stop-cgroup", "--grace", "--freeze-cgroup", "--thaw-cgroup",
 		"--cgroup-stats", "--json", "--fd-map", "--netns",
 		"--landlock", "--landlock-try",
+		/* issue 20 */
+		"--host-uid", "--host-gid",
 	};
 	size_t n, nreq = sizeof required / sizeof *required;
 	const struct sw_compat_option *t = sw_compat_options(&n);
@@ -241,6 +250,34 @@ static void test_emit_line(void **state)
 	sw_run_free(&r);
 }
 
+/* --host-uid/--host-gid: bwrap can't say them (it maps a root caller's
+ * 0 to 0), so they are listed as --cgroup is; an unprivileged caller is
+ * refused at launch (its jail is its own uid outside already). */
+static void test_host_ids(void **state)
+{
+	(void)state;
+	const char *args[] = { "--emit-bwrap", "--unshare-user", "--host-uid",
+			       "1000", "--host-gid", "1001", "--", "sh", NULL };
+	struct sw_run r;
+	run_swrap(args, NULL, &r);
+	assert_int_equal(r.code, 0);
+	assert_string_equal(r.out, "bwrap --unshare-user -- sh\n");
+	assert_string_equal(r.err,
+			    "swrap: not representable in bwrap: --host-uid 1000\n"
+			    "swrap: not representable in bwrap: --host-gid 1001\n");
+	sw_run_free(&r);
+	const char *user[] = { sw_swrap(), "--unshare-user", "--host-uid", "1000",
+			       "--host-gid", "1001", "--", "/usr/bin/true", NULL };
+	sw_run(SW_AS_USER, &r, user);
+	assert_int_equal(r.code, 1);
+	char want[256];
+	snprintf(want, sizeof want, "swrap: --host-uid 1000: only a root launcher "
+		 "can map the jail to another host uid (this one runs as uid %d, "
+		 "which is what its jail is outside)\n", SW_TEST_UID);
+	assert_string_equal(r.err, want);
+	sw_run_free(&r);
+}
+
 static void test_emit_nul(void **state)
 {
 	(void)state;
@@ -327,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_help_is_the_library_text),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_emit_line),
+		cmocka_unit_test(test_host_ids),
 		cmocka_unit_test(test_emit_nul),
 		cmocka_unit_test(test_args_fd_binary),
 		cmocka_unit_test(test_refuses_setuid),

@@ -326,6 +326,9 @@ static const struct {
 	{ "--landlock --landlock-try sh", "bwrap -- sh", "--landlock-try" },
 	{ "--unshare-pid --rlimit core=0 --cgroup c --chdir / sh",
 	  "bwrap --unshare-pid --chdir / -- sh", "--rlimit CORE=0:0|--cgroup c" },
+	/* issue 20: bwrap has no way to map a root caller elsewhere */
+	{ "--host-gid 1001 --unshare-user --uid 5 --host-uid 1000 sh",
+	  "bwrap --unshare-user --uid 5 -- sh", "--host-uid 1000|--host-gid 1001" },
 };
 #define N_LINES (sizeof lines / sizeof *lines)
 
@@ -470,6 +473,19 @@ static void test_new_options_bad_input(void **state)
 	parse_fails("--pidns '' sh", "--pidns");
 	parse_fails("--userns-block-fd 1x sh", "--userns-block-fd");
 	parse_fails("--disable-userns=yes sh", "unknown option --disable-userns=yes");
+	/* issue 20: both host ids, neither 0 */
+	parse_fails("--unshare-user --host-uid 1000 sh",
+		    "--host-uid 1000 needs --host-gid too");
+	parse_fails("--unshare-user --host-gid 1000 sh",
+		    "--host-gid 1000 needs --host-uid too");
+	parse_fails("--unshare-user --host-uid 0 --host-gid 1000 sh",
+		    "--host-uid 0: that is the host's root");
+	parse_fails("--unshare-user --host-uid 1000 --host-gid 0 sh",
+		    "--host-gid 0: that is the host's root");
+	parse_fails("--host-uid x1 --host-gid 1 sh",
+		    "--host-uid: \"x1\" is not a valid id");
+	parse_fails("--host-uid 4294967295 --host-gid 1 sh", "--host-uid");
+	parse_fails("--host-gid", "--host-gid takes 1 argument: GID");
 	/* The rules between them are the spec's (bubblewrap's words). */
 	static const char *const invalid[][2] = {
 		{ "--userns 3 --unshare-user sh", "--userns is not compatible with --unshare-user" },
@@ -477,6 +493,14 @@ static void test_new_options_bad_input(void **state)
 		{ "--unshare-user --disable-userns --userns2 3 sh", "--disable-userns is not compatible with --userns2" },
 		{ "--disable-userns --userns 3 sh", "--disable-userns is not compatible with --userns" },
 		{ "--unshare-user --userns-block-fd 4 sh", "--userns-block-fd requires --info-fd" },
+		{ "--host-uid 7 --host-gid 8 sh",
+		  "--host-uid 7 needs a new user namespace (--unshare-user)" },
+		{ "--unshare-user-try --host-uid 7 --host-gid 8 sh",
+		  "--host-uid 7 needs a new user namespace (--unshare-user)" },
+		{ "--unshare-user --info-fd 3 --userns-block-fd 4 --host-uid 7 --host-gid 8 sh",
+		  "--host-uid is not compatible with --userns-block-fd" },
+		{ "--unshare-user --pidns 3 --host-uid 7 --host-gid 8 sh",
+		  "--host-uid is not compatible with --pidns" },
 	};
 	for (size_t i = 0; i < sizeof invalid / sizeof *invalid; i++) {
 		sw_spec *v = parse_line(invalid[i][0], NULL);

@@ -20,10 +20,12 @@
 #define SHIM "/var/lib/boxlite/boxes/abc/bin/boxlite-shim"
 #define SHIM_DIR "/var/lib/boxlite/boxes/abc/bin"
 
-/* Acceptance 2 of issue 2, byte for byte. */
+/* Acceptance 2 of issue 2, byte for byte, with one deliberate difference
+ * (issue 20): --disable-userns, which the reference does not give. */
 static const char expected[] =
 	"bwrap --unshare-user --unshare-pid --unshare-ipc --unshare-uts "
-	"--die-with-parent --new-session --ro-bind /usr /usr --ro-bind /lib /lib "
+	"--die-with-parent --new-session --disable-userns --ro-bind /usr /usr "
+	"--ro-bind /lib /lib "
 	"--ro-bind /lib64 /lib64 --ro-bind /bin /bin --ro-bind /sbin /sbin "
 	"--ro-bind /etc/resolv.conf /etc/resolv.conf --ro-bind /etc/hosts "
 	"/etc/hosts --ro-bind /etc/nsswitch.conf /etc/nsswitch.conf --dev /dev "
@@ -143,6 +145,70 @@ static void test_landlock_flag(void **state)
 		assert_int_equal(sw_spec_profile_shim(s, &o, NULL), 0);
 		assert_int_equal(s->landlock,
 				 on ? SW_LANDLOCK_ON : SW_LANDLOCK_OFF);
+		sw_spec_free(s);
+	}
+}
+
+/* Issue 20: no nested user namespace by default (the way a command with
+ * no capabilities gets a cgroupfs it owns); allow_userns gives back the
+ * reference's own line, word for word. */
+static void test_disable_userns_by_default(void **state)
+{
+	for (int allow = 0; allow < 2; allow++) {
+		sw_spec *s = sw_spec_new();
+		struct sw_shim_opts o = { .shim = SHIM, .host_root = *state,
+					  .allow_userns = allow };
+		const char *args[] = { "--x" };
+		o.args = args;
+		o.argc = 1;
+		assert_int_equal(sw_spec_profile_shim(s, &o, NULL), 0);
+		assert_int_equal(s->disable_userns, !allow);
+		char **argv;
+		size_t argc;
+		assert_int_equal(sw_compat_emit(s, &argv, &argc, NULL, NULL), 0);
+		char *line = sw_compat_shell_join(argv, argc);
+		char *want = allow ? expected_with("--disable-userns ", "") :
+			strdup(expected);
+		assert_string_equal(line, want);
+		free(want);
+		free(line);
+		sw_compat_strv_free(argv);
+		sw_spec_free(s);
+	}
+}
+
+/* --host-uid/--host-gid with the profile, and sw_shim_opts' fields: the
+ * same bwrap line (bwrap can't say it), listed as not representable. */
+static void test_host_ids(void **state)
+{
+	const char *extra[] = { "--host-uid", "1000", "--host-gid", "1001", NULL };
+	char *unrep, *line = emit_profile(*state, extra, NULL, &unrep);
+	assert_string_equal(line, expected);
+	assert_string_equal(unrep, "--host-uid 1000|--host-gid 1001");
+	free(line);
+	free(unrep);
+	sw_spec *s = sw_spec_new();
+	struct sw_shim_opts o = { .shim = SHIM, .host_root = *state,
+				  .host_uid = 1000, .host_gid = 1001 };
+	sw_error err = { 0 };
+	assert_int_equal(sw_spec_profile_shim(s, &o, &err), 0);
+	assert_int_equal(s->host_uid, 1000);
+	assert_int_equal(s->host_gid, 1001);
+	sw_spec_free(s);
+	/* Both or neither; never 0. Refused before the spec is touched. */
+	const struct { uid_t u; gid_t g; const char *msg; } bad[] = {
+		{ 1000, 0, "--host-uid 1000 needs --host-gid too" },
+		{ 0, 1001, "--host-gid 1001 needs --host-uid too" },
+		{ 1000, (gid_t)-1, "--host-uid 1000 needs --host-gid too" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		s = sw_spec_new();
+		o.host_uid = bad[i].u;
+		o.host_gid = bad[i].g;
+		assert_int_equal(sw_spec_profile_shim(s, &o, &err), -EINVAL);
+		assert_string_equal(err.msg, bad[i].msg);
+		assert_int_equal(s->nfs, 0);
+		assert_int_equal(s->host_uid, SW_UNSET_ID);
 		sw_spec_free(s);
 	}
 }
@@ -337,6 +403,8 @@ int main(void)
 		T(test_exact_line),
 		T(test_detach_drops_die_with_parent),
 		T(test_landlock_flag),
+		T(test_disable_userns_by_default),
+		T(test_host_ids),
 		T(test_rust_log_follows_ld_library_path),
 		T(test_volumes),
 		T(test_ld_library_path_is_shim_dir),

@@ -35,6 +35,9 @@ int main(void)
 	OFF(struct sw_shim_opts, rlimits);
 	OFF(struct sw_shim_opts, n_rlimits);
 	OFF(struct sw_shim_opts, landlock);
+	OFF(struct sw_shim_opts, allow_userns);
+	OFF(struct sw_shim_opts, host_uid);
+	OFF(struct sw_shim_opts, host_gid);
 
 	SZ(struct sw_cgroup_stats);
 	OFF(struct sw_cgroup_stats, cpu_usec);

@@ -205,6 +205,12 @@ pub struct sw_shim_opts {
     pub n_rlimits: usize,
     /// Landlock: the shim reaches only its own tree.
     pub landlock: bool,
+    /// The shim may make user namespaces (default: `--disable-userns`).
+    pub allow_userns: bool,
+    /// `sw_spec_host_ids(host_uid, host_gid)` when not 0.
+    pub host_uid: uid_t,
+    /// With `host_uid`.
+    pub host_gid: gid_t,
 }
 
 /// `SW_LANDLOCK_OFF`: no ruleset.
@@ -337,6 +343,7 @@ extern "C" {
         -> c_int;
     pub fn sw_spec_uid(spec: *mut sw_spec, uid: uid_t);
     pub fn sw_spec_gid(spec: *mut sw_spec, gid: gid_t);
+    pub fn sw_spec_host_ids(spec: *mut sw_spec, uid: uid_t, gid: gid_t, err: *mut sw_error) -> c_int;
     pub fn sw_spec_new_session(spec: *mut sw_spec, on: bool);
     pub fn sw_spec_die_with_parent(spec: *mut sw_spec, on: bool);
     pub fn sw_spec_as_pid_1(spec: *mut sw_spec, on: bool);

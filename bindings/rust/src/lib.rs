@@ -312,6 +312,16 @@ pub struct ShimOptions {
     /// Landlock: the shim reaches only its binds, /dev, /proc and /tmp,
     /// even through fds it is handed (`swrap --profile shim --landlock`).
     pub landlock: bool,
+    /// The shim may make user namespaces of its own. Off by default, unlike
+    /// the reference's bwrap line: the profile is `--disable-userns`, as a
+    /// nested user namespace is how a command with no capabilities gets a
+    /// cgroupfs mount it owns (the host's root's files, for a root
+    /// launcher).
+    pub allow_userns: bool,
+    /// `(uid, gid)`: a root launcher runs the shim as this unprivileged
+    /// host uid and gid instead of the host's root ([`Spec::host_ids`]);
+    /// recommended for every root launcher.
+    pub host_ids: Option<(u32, u32)>,
 }
 
 impl ShimOptions {
@@ -584,6 +594,16 @@ impl Spec {
         self
     }
 
+    /// `--host-uid UID --host-gid GID`: for a root launcher, the jail runs
+    /// as this unprivileged host uid/gid instead of the host's root (uid 0
+    /// inside is `uid` outside; no supplementary group). Needs a new user
+    /// namespace; 0 is refused here, a caller that is not root at spawn.
+    /// bwrap has no equivalent: [`Spec::emit_bwrap`] leaves it out.
+    pub fn host_ids(&mut self, uid: u32, gid: u32) -> Result<&mut Spec> {
+        // SAFETY: valid spec.
+        self.ok(|r, e| unsafe { ffi::sw_spec_host_ids(r, uid, gid, e) })
+    }
+
     /// `--new-session`.
     pub fn new_session(&mut self, on: bool) -> &mut Spec {
         // SAFETY: valid spec.
@@ -756,6 +776,9 @@ impl Spec {
             rlimits: rl.as_ptr(),
             n_rlimits: rl.len(),
             landlock: opts.landlock,
+            allow_userns: opts.allow_userns,
+            host_uid: opts.host_ids.map_or(0, |(u, _)| u),
+            host_gid: opts.host_ids.map_or(0, |(_, g)| g),
         };
         // SAFETY: every pointer in raw outlives the call; libswrap copies.
         self.ok(|r, e| unsafe { ffi::sw_spec_profile_shim(r, &raw, e) })

@@ -61,6 +61,11 @@ pub struct SandboxContext {
     /// Whether the box keeps the host's network (else: a network namespace
     /// with only a loopback interface).
     pub network_enabled: bool,
+    /// `(uid, gid)`: a root launcher runs the box as this unprivileged host
+    /// uid/gid instead of the host's root ([`Spec::host_ids`]; the reference
+    /// had no way to). Recommended whenever the launcher is root; refused
+    /// when it is not.
+    pub host_ids: Option<(u32, u32)>,
 }
 
 /// The launcher's sandbox on libswrap: the shim, in the shim profile's box.
@@ -124,6 +129,8 @@ impl SwrapSandbox {
             rust_backtrace: env::var_os("RUST_BACKTRACE"),
             rlimits: Vec::new(),
             landlock: false,
+            allow_userns: false,
+            host_ids: ctx.host_ids,
         };
         let mut spec = Spec::new()?;
         spec.shim_profile(&opts)?;
@@ -167,6 +174,7 @@ mod tests {
             detached,
             limits: ResourceLimits { memory_bytes: Some(256 << 20), ..Default::default() },
             network_enabled: true,
+            host_ids: None,
         }
     }
 
@@ -202,12 +210,15 @@ mod tests {
         assert!(!bwrap(true).iter().any(|w| w == "--die-with-parent"));
     }
 
+    /// The reference's words, and one more: `--disable-userns`, a
+    /// deliberate difference (issue 20; README, "Deliberate differences"):
+    /// a nested user namespace would let the shim mount a cgroupfs it owns.
     #[test]
     fn spec_is_the_references_command_line() {
         let argv = bwrap(false);
         let has = |w: &str| argv.iter().any(|a| a == w);
         for w in ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                  "--new-session", "--proc", "--tmpfs", "--dev"] {
+                  "--new-session", "--disable-userns", "--proc", "--tmpfs", "--dev"] {
             assert!(has(w), "{} in {:?}", w, argv);
         }
         assert!(!has("--unshare-net"), "{:?}", argv);
@@ -217,6 +228,21 @@ mod tests {
         c.network_enabled = false;
         let argv = sandbox().spec(&c).unwrap().emit_bwrap().unwrap();
         assert!(argv.iter().any(|w| w == "--unshare-net"), "{:?}", argv);
+    }
+
+    /// `host_ids` reach the spec (bwrap can't say them: the line is the
+    /// same) and are checked before anything starts.
+    #[test]
+    fn host_ids_reach_the_spec() {
+        let mut c = ctx(false);
+        c.host_ids = Some((4243, 4244));
+        let spec = sandbox().spec(&c).expect("spec");
+        assert_eq!(spec.emit_bwrap().unwrap(), sandbox().spec(&ctx(false)).unwrap().emit_bwrap().unwrap());
+        c.host_ids = Some((0, 4244));
+        let e = sandbox().setup(&c).unwrap_err();
+        assert_eq!(e.errno(), 22, "{}", e);
+        // 0 is sw_shim_opts' "not set": the gid alone is what is refused
+        assert!(e.message().contains("--host-gid 4244 needs --host-uid"), "{}", e);
     }
 
     #[test]

@@ -83,6 +83,33 @@ fn shim_profile_mirrors_the_options() {
     assert!(e.message().contains("not absolute"), "{}", e);
 }
 
+/// Issue 20: the profile forbids user namespaces inside unless asked, and
+/// takes the host ids; Spec::host_ids checks them.
+#[test]
+fn shim_profile_userns_and_host_ids() {
+    let mut o = ShimOptions::new("/opt/shim/bin/shim");
+    let mut s = Spec::new().unwrap();
+    s.shim_profile(&o).unwrap();
+    assert!(words(&s).iter().any(|x| x == "--disable-userns"));
+    o.allow_userns = true;
+    o.host_ids = Some((4243, 4244));
+    let mut s = Spec::new().unwrap();
+    s.shim_profile(&o).unwrap();
+    assert!(!words(&s).iter().any(|x| x == "--disable-userns"));
+    s.validate().unwrap();
+    o.host_ids = Some((4243, 0));
+    let e = Spec::new().unwrap().shim_profile(&o).map(|_| ()).unwrap_err();
+    assert!(e.message().contains("--host-uid 4243 needs --host-gid"), "{}", e);
+    let mut s = Spec::new().unwrap();
+    let e = s.host_ids(0, 5).map(|_| ()).unwrap_err();
+    assert_eq!(e.errno(), 22);
+    assert!(e.message().contains("--host-uid 0"), "{}", e);
+    s.unshare(Namespaces::USER).host_ids(5, 6).unwrap().argv(["/bin/true"]).unwrap();
+    s.validate().unwrap();
+    let e = Spec::new().unwrap().host_ids(5, 6).unwrap().argv(["/bin/true"]).unwrap().validate().unwrap_err();
+    assert!(e.message().contains("needs a new user namespace"), "{}", e);
+}
+
 #[test]
 fn namespaces_combine() {
     let n = Namespaces::USER | Namespaces::NET;

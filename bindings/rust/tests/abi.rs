@@ -83,6 +83,9 @@ fn rust_side() -> BTreeMap<String, String> {
     of!("struct sw_shim_opts", sw_shim_opts, rlimits);
     of!("struct sw_shim_opts", sw_shim_opts, n_rlimits);
     of!("struct sw_shim_opts", sw_shim_opts, landlock);
+    of!("struct sw_shim_opts", sw_shim_opts, allow_userns);
+    of!("struct sw_shim_opts", sw_shim_opts, host_uid);
+    of!("struct sw_shim_opts", sw_shim_opts, host_gid);
 
     sz!("struct sw_cgroup_stats", sw_cgroup_stats);
     of!("struct sw_cgroup_stats", sw_cgroup_stats, cpu_usec);

@@ -320,3 +320,31 @@ fn sandbox_limits_reach_the_cgroup() {
     let code = c.stop(Duration::from_secs(2)).unwrap();
     assert_eq!(code.code(), 143);
 }
+
+/// Issue 20: a root launcher's box as an unprivileged host uid/gid. Its
+/// command's kernel ids, read from here, are those ids: uid 0 inside is
+/// not the host's root.
+#[test]
+fn sandbox_host_ids_are_the_kernel_ids() {
+    if common::uid() != 0 {
+        return eprintln!("skipped: not root");
+    }
+    let st = match Stage::new() {
+        Some(s) => s,
+        None => return,
+    };
+    let sb = SwrapSandbox::new(st.path("jt"), ["sleep", "60"]);
+    let ctx = SandboxContext {
+        id: format!("rs-ids-{}", std::process::id()),
+        network_enabled: true,
+        host_ids: Some((4243, 4244)),
+        ..SandboxContext::default()
+    };
+    let mut c = sb.spawn(&ctx).unwrap();
+    let pid = c.command_pid().unwrap();
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid)).unwrap();
+    let stop = c.stop(Duration::from_secs(2)).unwrap();
+    assert!(status.contains("\nUid:\t4243\t4243\t4243\t4243\n"), "{}", status);
+    assert!(status.contains("\nGid:\t4244\t4244\t4244\t4244\n"), "{}", status);
+    assert_eq!(stop.code(), 143);
+}
