@@ -637,6 +637,8 @@ void sw_ns_child(const struct sw_launch *L)
 		close(L->go[0]);
 	if (L->parent_maps && (e = sw_ns_child_become(L, &which)) != 0)
 		die(L, SW_STEP_IDMAP, which, e);
+	if (L->parent_maps)
+		arm_pdeath(L);
 
 	/* The nested user namespace writes its maps after the mounts, through
 	 * the host's /proc: the new root may have none. */

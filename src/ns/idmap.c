@@ -125,8 +125,8 @@ int sw_ns_parent_write_maps(const struct sw_launch *L, pid_t pid, sw_error *err)
 
 /* The child's kernel ids are root's until it changes them: raw system
  * calls, as glibc's would signal the launcher's threads it still lists. A
- * credential change clears the parent-death signal: set again. (It also
- * makes the child not dumpable, which it stays until exec: its /proc
+ * credential change clears the parent-death signal: the caller sets it
+ * again (arm_pdeath in child.c). (It also makes the child not dumpable, which it stays until exec: its /proc
  * files belong to the host's root, and write_maps lifts that for the
  * nested namespace's maps.) */
 int sw_ns_child_become(const struct sw_launch *L, int *which)
@@ -140,10 +140,6 @@ int sw_ns_child_become(const struct sw_launch *L, int *which)
 		return errno;
 	*which = 5;
 	if (syscall(SYS_setresuid, u, u, u) < 0)
-		return errno;
-	*which = 6;
-	if (L->spec->die_with_parent && !sw_ns_uses_lifeline(L) &&
-	    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return errno;
 	return 0;
 }
