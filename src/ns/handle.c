@@ -267,7 +267,7 @@ static int reap_within(struct sw_child *c, long ms, int *status)
 static int wait_jail(struct sw_child *c, sw_error *err)
 {
 	int status = 0, r;
-	if (!c->kill_sent && c->status_fd < 0) {
+	if (!c->kill_sent && c->status_fd < 0 && !c->have_status) {
 		/* No PID 1 of ours: the top process is the command. */
 		r = sw_ns_wait(c->pid, c->pidfd, 0, &status);
 	} else {
