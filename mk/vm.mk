@@ -25,6 +25,7 @@
 VM_SUITES := tests/integration/test_launch \
 	$(patsubst %.c,%,$(wildcard tests/integration/test_cgroup*.c)) \
 	tests/integration/test_inherit tests/security/test_attacks \
+	tests/security/test_cgroup_escape \
 	tests/integration/test_library tests/integration/test_doctor \
 	tests/integration/test_lifecycle tests/integration/test_landlock \
 	$(patsubst %.c,%,$(wildcard tests/vm/test_*.c))
