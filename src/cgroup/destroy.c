@@ -197,6 +197,22 @@ static bool v2_populated(const char *dir)
 	return true;
 }
 
+static void count_one_dir(const char *dir, void *arg)
+{
+	pid_t one;
+	*(size_t *)arg += read_pids(dir, &one, 1);
+}
+
+/* Does any cgroup of the jail's subtree in this hierarchy hold a process? */
+static bool populated(const struct sw_cgroup_leaf *l)
+{
+	if (l->v2)
+		return v2_populated(l->path);
+	size_t n = 0;
+	sw_cgroup_tree_visit(l->path, count_one_dir, &n);
+	return n != 0;
+}
+
 /* The quickest way that exists: cgroup.kill (Linux 5.14; it takes the
  * whole subtree), else the cgroup2 freezer, else signals alone; and where
  * the jail has a v1 freezer cgroup, the v1 freeze-kill-thaw, which also
@@ -214,7 +230,7 @@ static int kill_members(struct sw_cgroup *cg)
 			drain(v2->path, has_file(v2->path, "cgroup.freeze") ?
 						&v2_freezer : NULL, q);
 	}
-	if (fz)
+	if (fz && populated(fz))
 		drain(fz->path, &v1_freezer, q);
 	int r = 0;
 	for (size_t i = 0; i < cg->n; i++)
@@ -529,22 +545,6 @@ static void signal_tops(const char *dir, int sig)
 			syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
 		close(fd);
 	}
-}
-
-static void count_one_dir(const char *dir, void *arg)
-{
-	pid_t one;
-	*(size_t *)arg += read_pids(dir, &one, 1);
-}
-
-/* Does any cgroup of the jail's subtree in this hierarchy hold a process? */
-static bool populated(const struct sw_cgroup_leaf *l)
-{
-	if (l->v2)
-		return v2_populated(l->path);
-	size_t n = 0;
-	sw_cgroup_tree_visit(l->path, count_one_dir, &n);
-	return n != 0;
 }
 
 static long mono_ms(void)

@@ -234,7 +234,7 @@ static int finish(struct sw_child *c, sw_error *err)
 
 #define END_FIRST_MS 1000 /* for PID 1 to end by itself once the command has */
 #define END_ROUND_MS 200  /* then between rounds of killing what is left */
-#define END_ROUNDS 50
+#define END_ROUNDS 5     /* each a full kill of the cgroup (itself bounded) */
 
 /* Waits up to ms for the top process to end, and reaps it: 1 when it
  * did, 0 when not yet, -errno. */
