@@ -38,7 +38,7 @@
 #include "cgroup/cgroup.h"
 
 #define PARENT "swtest-esc"
-#define DELEG "swtest-deleg-esc" /* not a swtest-esc*: it stays for the run */
+#define DELEG "swtest-deleg-esc" /* not a swtest-esc*: it stays until the end */
 #define HANG_GUARD_S 60
 #define PIDS_MAX "20"
 
@@ -311,6 +311,24 @@ static int cleanup(void **state)
 	return 0;
 }
 
+/* After the last test: the delegated directories go too. */
+static int remove_delegated(void **state)
+{
+	cleanup(state);
+	struct sw_cgroup_layout l;
+	if (sw_cgroup_discover(NULL, &l, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < l.n; i++) {
+		char p[PATH_MAX];
+		snprintf(p, sizeof p, "%s/%s/%s", l.h[i].mount, DELEG, SW_CGROUP_CALLER_LEAF);
+		rmdir(p);
+		snprintf(p, sizeof p, "%s/%s", l.h[i].mount, DELEG);
+		rmdir(p);
+	}
+	sw_cgroup_layout_free(&l);
+	return 0;
+}
+
 static void assert_nothing_left(void)
 {
 	const char *left = sw_cgroup_leftover(PARENT);
@@ -452,5 +470,5 @@ int main(void)
 	};
 	if (getenv("SW_SEC_FILTER"))
 		cmocka_set_test_filter(getenv("SW_SEC_FILTER"));
-	return cmocka_run_group_tests(tests, NULL, cleanup);
+	return cmocka_run_group_tests(tests, NULL, remove_delegated);
 }
