@@ -362,7 +362,12 @@ int sw_spawn(const sw_spec *spec, sw_child **out, sw_error *err);
  * 128+N when killed by signal N. Blocks. The jail's PID 1 sends the status
  * before it exits: the wait does not include the teardown of the jail's
  * namespaces (with a cgroup, which is removed here, it does). Frees
- * nothing; PID 1 is reaped by sw_child_free. */
+ * nothing; PID 1 is reaped by sw_child_free. With a cgroup: once the
+ * command has ended (or SIGKILL was sent), the wait for the rest of the
+ * jail is bounded — what is left is killed, v1-frozen processes thawed
+ * first, and after some seconds the wait gives up with -ETIMEDOUT. A
+ * cgroup the jail made below its own that can't be removed is an error
+ * naming it (-EBUSY, ...), with *exit_code set all the same. */
 int sw_child_wait(sw_child *child, int *exit_code, sw_error *err);
 /* Sends sig to the jail's top process through its pidfd. With a PID
  * namespace (and no sw_spec_as_pid_1) that process is the jail's PID 1,

@@ -1,23 +1,34 @@
 /* cgroup.h — per-jail cgroups: find hierarchies, create, limit, join, kill,
  * remove. Runs in the parent only (it allocates and uses libmount).
  *
+ * The layout, in each hierarchy used: the limits are written on
+ * <parent>/<id> (the jail's "limits cgroup"), and the jail's processes run
+ * in its child <parent>/<id>/SW_CGROUP_JAIL_LEAF. A cgroup namespace the
+ * jail makes roots at that leaf (or below), so the limit files are out of
+ * its sight, and the limits, being hierarchical, bound whatever the jail
+ * writes in its leaf or in sub-cgroups it makes there.
+ *
  * Launch sequence used by ns/spawn.c:
  *
- *   sw_cgroup_prepare()     before clone: create <parent>/<id> in each
- *                           needed hierarchy, enable controllers, write
- *                           limits. *out is NULL when the spec has no
- *                           --cgroup (or --cgroup-optional failed: then
- *                           *warning is filled).
- *   sw_cgroup_clone_fd()    a cgroup2 directory fd for CLONE_INTO_CGROUP,
- *                           or -1 when there is none to use. The fd is
- *                           owned by cg (O_DIRECTORY|O_CLOEXEC, opened by
- *                           prepare): do not close it; destroy/release do.
+ *   sw_cgroup_prepare()     before clone: create <parent>/<id> and its
+ *                           jail leaf in each needed hierarchy, enable
+ *                           controllers, write limits. *out is NULL when
+ *                           the spec has no --cgroup (or --cgroup-optional
+ *                           failed: then *warning is filled).
+ *   sw_cgroup_clone_fd()    the cgroup2 jail leaf's fd for
+ *                           CLONE_INTO_CGROUP, or -1 when there is none to
+ *                           use. The fd is owned by cg (O_DIRECTORY|
+ *                           O_CLOEXEC, opened by prepare): do not close
+ *                           it; destroy/release do.
  *   sw_cgroup_attach()      after clone, before the child is released:
- *                           moves pid into every hierarchy it is not yet in
- *                           (skip_v2 when CLONE_INTO_CGROUP already did).
+ *                           moves pid into the jail leaf of every
+ *                           hierarchy it is not yet in (skip_v2 when
+ *                           CLONE_INTO_CGROUP already did).
  *   sw_cgroup_oom_killed()  after the jail ended: did the memory limit kill?
  *   sw_cgroup_destroy()     after the jail ended, or when the launch failed:
- *                           kill what is left, remove the directories, free.
+ *                           kill what is left, remove the directories (the
+ *                           sub-cgroups the jail made included), free.
+ *                           A directory that stays is an error naming it.
  */
 #ifndef SW_CGROUP_H
 #define SW_CGROUP_H
@@ -41,10 +52,22 @@ bool sw_cgroup_oom_killed(const struct sw_cgroup *cg);
 int sw_cgroup_destroy(struct sw_cgroup *cg, sw_error *err);
 /* Forget the cgroup without removing it (a detached jail keeps it). */
 void sw_cgroup_release(struct sw_cgroup *cg);
-/* The directory of the jail's cgroup that serves controller ctl (one
- * SW_CGC_* bit), or with ctl 0 the cgroup2 directory; NULL when none. For
- * messages ("the memory limit in <path> killed it") and tests. */
+/* SIGKILLs every process of the jail, in its leaf and in any sub-cgroup
+ * it made, thawing v1 freezer cgroups the jail froze so that the signal
+ * lands; returns once they are gone, or -EBUSY with a message after a
+ * bounded number of rounds. The directories stay. */
+int sw_cgroup_kill_members(struct sw_cgroup *cg, sw_error *err);
+/* The jail's limits cgroup (<base>/<parent>/<id>) that serves controller
+ * ctl (one SW_CGC_* bit), or with ctl 0 the cgroup2 one; NULL when none.
+ * Limits, usage and memory.events are read there. For messages and
+ * tests. */
 const char *sw_cgroup_path(const struct sw_cgroup *cg, unsigned ctl);
+/* The same hierarchy's jail leaf (<base>/<parent>/<id>/SW_CGROUP_JAIL_LEAF),
+ * where the jail's processes run; NULL when none. */
+const char *sw_cgroup_jail_path(const struct sw_cgroup *cg, unsigned ctl);
+
+/* The child of the limits cgroup that the jail's processes run in. */
+#define SW_CGROUP_JAIL_LEAF "jail"
 
 /* ---- internal: for the files of src/cgroup and its tests only ------- */
 
@@ -143,11 +166,14 @@ int sw_cgroup_trial_at(const struct sw_cgroup_host *host, char *detail,
 /* <parent>/<id> has at most this many components (made: one bit each). */
 #define SW_CGROUP_MAX_DEPTH (SW_CGROUP_PARENT_DEPTH + 1)
 
-/* One directory of a jail: <base>/<parent>/<id> in one hierarchy. */
+/* One hierarchy's part of a jail: <base>/<parent>/<id> and its jail leaf.
+ * ("leaf" below names this pair; the directory the processes run in is
+ * always called the jail leaf.) */
 struct sw_cgroup_leaf {
-	char *path;    /* <base>/<parent>/<id> */
+	char *path;    /* <base>/<parent>/<id>: the limits cgroup */
+	char *jail;    /* path/SW_CGROUP_JAIL_LEAF: where the processes run */
 	unsigned ncomp; /* components of <parent>/<id> */
-	uint64_t made; /* bit i: we created component i (ncomp-1: the leaf) */
+	uint64_t made; /* bit i: we created component i (ncomp-1: <id>) */
 	bool v2;
 	unsigned ctls; /* SW_CGC_*: the controllers it limits (or freezes) */
 };
@@ -190,6 +216,9 @@ int sw_cgroup_check_names(const char *id, const char *parent, sw_error *err);
  * its number of components. 0 or -ENAMETOOLONG. */
 int sw_cgroup_rel_path(const char *parent, const char *id, char *buf,
 		       size_t len, unsigned *ncomp);
+/* The v1 OOM kills in the subtree at dir (v1 counts one in the victim's
+ * cgroup only); false when there is no memory.oom_control to read. */
+bool sw_cgroup_v1_oom_kills(const char *dir, unsigned long long *n);
 /* Writes the limits that fall to this leaf's controllers (limits.c). */
 int sw_cgroup_write_limits(const struct sw_cgroup_leaf *leaf,
 			   const struct sw_limits *limits, sw_error *err);
@@ -197,5 +226,25 @@ int sw_cgroup_write_limits(const struct sw_cgroup_leaf *leaf,
 uint64_t sw_cgroup_weight_to_shares(uint64_t weight);
 /* Kills what is in the leaves and removes them (destroy without free). */
 int sw_cgroup_remove(struct sw_cgroup *cg, sw_error *err);
+
+/* The cgroups below a directory (tree.c): a hostile jail may have made a
+ * tree of any shape and depth, so they are walked without recursion and
+ * without building a path per directory (one may be longer than
+ * PATH_MAX), by directory fds and "..", never following a symlink nor
+ * entering another filesystem. A walk takes at most SW_CGROUP_TREE_STEPS
+ * steps (one per directory entered or left), then fails with -E2BIG. */
+#define SW_CGROUP_TREE_STEPS (1L << 20)
+/* Calls fn(dir, arg) on top and on every directory below it, parents
+ * before their children; dir is a "/proc/self/fd/N" path for
+ * sw_cgroup_read/write. fn's result is ignored. 0 or -errno. */
+int sw_cgroup_tree_visit(const char *top, void (*fn)(const char *dir, void *arg),
+			 void *arg);
+/* Removes every directory below top (not top), children before parents,
+ * through rmdir_fn (NULL: rmdir; it is given "/proc/self/fd/N/NAME").
+ * A directory that stays (its processes did not die, EBUSY while they
+ * leave lasted too long, ...) does not stop the walk: 0, or the first
+ * failure as -errno with a message naming it. */
+int sw_cgroup_tree_remove(const char *top, int (*rmdir_fn)(const char *path, void *arg),
+			  void *arg, sw_error *err);
 
 #endif

@@ -1,4 +1,6 @@
-/* control.c — a running jail found by its id: freeze, thaw, usage.
+/* control.c — a running jail found by its id: freeze, thaw, usage, all
+ * on its limits cgroup (<parent>/<id>: hierarchical, so the jail leaf and
+ * the sub-cgroups the jail made are included).
  *
  * Freezing uses cgroup2's cgroup.freeze when the jail has a cgroup2
  * directory (Linux 5.2; it works beside v1 controllers on a hybrid host),
@@ -134,9 +136,14 @@ static void leaf_stats(const struct sw_cgroup_leaf *l, struct sw_cgroup_stats *s
 	if (!(s->valid & SW_STAT_MEMORY_PEAK) &&
 	    read_u64(d, l->v2 ? "memory.peak" : "memory.max_usage_in_bytes", &s->memory_peak))
 		s->valid |= SW_STAT_MEMORY_PEAK;
-	if (!(s->valid & SW_STAT_OOM_KILLS) &&
-	    read_key(d, l->v2 ? "memory.events" : "memory.oom_control", "oom_kill", &s->oom_kills))
+	unsigned long long kills;
+	if (!(s->valid & SW_STAT_OOM_KILLS) && l->v2 &&
+	    read_key(d, "memory.events", "oom_kill", &s->oom_kills))
 		s->valid |= SW_STAT_OOM_KILLS;
+	if (!(s->valid & SW_STAT_OOM_KILLS) && !l->v2 && sw_cgroup_v1_oom_kills(d, &kills)) {
+		s->oom_kills = kills;
+		s->valid |= SW_STAT_OOM_KILLS;
+	}
 	if (!(s->valid & SW_STAT_PIDS) && read_u64(d, "pids.current", &s->pids_current))
 		s->valid |= SW_STAT_PIDS;
 }

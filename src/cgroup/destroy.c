@@ -1,6 +1,8 @@
-/* destroy.c — ending a jail's cgroups: kill what is inside, remove the
- * directories (and the parents we made), free. Also sw_cgroup_kill, which
- * does the same for a jail found by its id. */
+/* destroy.c — ending a jail's cgroups: kill what is inside (in the jail
+ * leaf and in any sub-cgroup the jail made there), remove the directories
+ * (those sub-cgroups, the jail leaf, the limits cgroup, the parents we
+ * made), free. Also sw_cgroup_kill, which does the same for a jail found
+ * by its id. Every wait here is bounded and says so when it runs out. */
 #include "cgroup/cgroup.h"
 
 #include <errno.h>
@@ -105,17 +107,54 @@ static void freeze(const char *dir, const struct freezer *fz)
 	}
 }
 
-/* Kills until dir is empty. With a freezer, each round freezes first so
- * that nothing forks between reading the list and the signals (v1 frozen
- * tasks die once thawed; cgroup2 lets SIGKILL through). */
-static int drain(const char *dir, const struct freezer *fz, unsigned quirks)
+struct kill_round {
+	unsigned quirks;
+	size_t listed;
+};
+
+static void kill_one_dir(const char *dir, void *arg)
+{
+	struct kill_round *k = arg;
+	k->listed += kill_listed(dir, k->quirks);
+}
+
+static void thaw_one_dir(const char *dir, void *arg)
+{
+	(void)arg;
+	char state[32];
+	/* Only where it is not thawed already: a write to freezer.state of
+	 * a thawed cgroup is harmless, but there is no need for one. */
+	if (sw_cgroup_read(dir, "freezer.state", state, sizeof state) > 0 &&
+	    strncmp(state, "THAWED", 6) != 0)
+		sw_cgroup_write(dir, "freezer.state", "THAWED", NULL);
+}
+
+/* SIGKILLs what every cgroup of the subtree at top lists; how many were
+ * listed (cgroup.procs lists a cgroup's own processes, not its
+ * children's: each directory is read). */
+static size_t kill_tree(const char *top, unsigned quirks)
+{
+	struct kill_round k = { quirks, 0 };
+	sw_cgroup_tree_visit(top, kill_one_dir, &k);
+	return k.listed;
+}
+
+/* Kills until the subtree at top is empty. With a freezer, each round
+ * freezes top first so that nothing forks between reading the lists and
+ * the signals. v1 frozen tasks die only once thawed, and a sub-cgroup the
+ * jail froze itself stays frozen when top thaws: so after the signals
+ * every v1 freezer cgroup of the subtree is thawed. (cgroup2 lets SIGKILL
+ * through its freezer.) */
+static int drain(const char *top, const struct freezer *fz, unsigned quirks)
 {
 	for (int round = 0; round < DRAIN_ROUNDS; round++) {
 		if (fz)
-			freeze(dir, fz);
-		size_t n = kill_listed(dir, quirks);
-		if (fz)
-			sw_cgroup_write(dir, fz->file, fz->off, NULL);
+			freeze(top, fz);
+		size_t n = kill_tree(top, quirks);
+		if (fz == &v1_freezer)
+			sw_cgroup_tree_visit(top, thaw_one_dir, NULL);
+		else if (fz)
+			sw_cgroup_write(top, fz->file, fz->off, NULL);
 		if (n == 0)
 			return 0;
 		sleep_ms(round < 20 ? 1 : 5);
@@ -148,28 +187,66 @@ static bool has_file(const char *dir, const char *file)
 	return access(path, F_OK) == 0;
 }
 
-/* The quickest way that exists: cgroup.kill (Linux 5.14), else a
- * freezer, else signals alone; then every leaf is drained, which also
- * waits until the killed tasks have left. */
+/* Does the cgroup2 subtree at dir hold a process? ("populated" of
+ * cgroup.events counts the whole subtree; without it, look.) */
+static bool v2_populated(const char *dir)
+{
+	unsigned long long v;
+	if (sw_cgroup_read_key(dir, "cgroup.events", "populated", &v))
+		return v != 0;
+	return true;
+}
+
+static void count_one_dir(const char *dir, void *arg)
+{
+	pid_t one;
+	*(size_t *)arg += read_pids(dir, &one, 1);
+}
+
+/* Does any cgroup of the jail's subtree in this hierarchy hold a process? */
+static bool populated(const struct sw_cgroup_leaf *l)
+{
+	if (l->v2)
+		return v2_populated(l->path);
+	size_t n = 0;
+	sw_cgroup_tree_visit(l->path, count_one_dir, &n);
+	return n != 0;
+}
+
+/* The quickest way that exists: cgroup.kill (Linux 5.14; it takes the
+ * whole subtree), else the cgroup2 freezer, else signals alone; and where
+ * the jail has a v1 freezer cgroup, the v1 freeze-kill-thaw, which also
+ * thaws what the jail froze in it (a task frozen there gets cgroup.kill's
+ * SIGKILL but dies only once thawed). Then every hierarchy's subtree is
+ * drained, which also waits until the killed tasks have left. */
 static int kill_members(struct sw_cgroup *cg)
 {
 	const struct sw_cgroup_leaf *v2 = find_leaf(cg, 0);
 	const struct sw_cgroup_leaf *fz = find_leaf(cg, SW_CGC_FREEZER);
-	pid_t one;
 	unsigned q = cg->quirks;
-	if (v2 && read_pids(v2->path, &one, 1)) {
+	if (v2 && v2_populated(v2->path)) {
 		if ((q & SW_CGQ_NO_KILL_FILE) ||
 		    sw_cgroup_write(v2->path, "cgroup.kill", "1", NULL) < 0)
 			drain(v2->path, has_file(v2->path, "cgroup.freeze") ?
 						&v2_freezer : NULL, q);
-	} else if (fz && read_pids(fz->path, &one, 1)) {
-		drain(fz->path, &v1_freezer, q);
 	}
+	if (fz && populated(fz))
+		drain(fz->path, &v1_freezer, q);
 	int r = 0;
 	for (size_t i = 0; i < cg->n; i++)
 		if (ours(&cg->leaf[i]) && drain(cg->leaf[i].path, NULL, q) < 0)
 			r = -EBUSY;
 	return r;
+}
+
+int sw_cgroup_kill_members(struct sw_cgroup *cg, sw_error *err)
+{
+	if (!cg || kill_members(cg) == 0)
+		return 0;
+	const struct sw_cgroup_leaf *l = find_leaf(cg, 0);
+	return sw_error_set(err, EBUSY,
+			    "cgroup: processes of the jail in %s did not die after %d rounds of SIGKILL",
+			    (l ? l : &cg->leaf[0])->path, DRAIN_ROUNDS);
 }
 
 static int do_rmdir(const struct sw_cgroup *cg, const char *path)
@@ -203,6 +280,13 @@ static int remove_leaf(const struct sw_cgroup *cg,
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s", leaf->path);
+	/* What is below <id>: the jail leaf and whatever the jail made in it.
+	 * A sub-cgroup that stays keeps <id>: the error names it. */
+	if (ours(leaf)) {
+		int r = sw_cgroup_tree_remove(path, cg->rmdir, cg->arg, err);
+		if (r < 0)
+			return r;
+	}
 	for (unsigned i = leaf->ncomp; i-- > 0;) {
 		bool is_leaf = i + 1 == leaf->ncomp;
 		if (is_leaf ? (leaf->made & (1ull << i)) != 0 : parent_ours(leaf, i, path)) {
@@ -230,9 +314,7 @@ static int remove_leaf(const struct sw_cgroup *cg,
 
 int sw_cgroup_remove(struct sw_cgroup *cg, sw_error *err)
 {
-	int r = kill_members(cg);
-	if (r < 0)
-		sw_error_set(err, -r, "cgroup: processes of the jail did not die");
+	int r = sw_cgroup_kill_members(cg, err);
 	for (size_t i = 0; i < cg->n; i++) {
 		sw_error e = { 0 };
 		int rl = cg->leaf[i].path ? remove_leaf(cg, &cg->leaf[i], &e) : 0;
@@ -251,8 +333,10 @@ void sw_cgroup_release(struct sw_cgroup *cg)
 		return;
 	if (cg->v2_fd >= 0)
 		close(cg->v2_fd);
-	for (size_t i = 0; i < cg->n; i++)
+	for (size_t i = 0; i < cg->n; i++) {
 		free(cg->leaf[i].path);
+		free(cg->leaf[i].jail);
+	}
 	free(cg);
 }
 
@@ -269,6 +353,12 @@ const char *sw_cgroup_path(const struct sw_cgroup *cg, unsigned ctl)
 {
 	const struct sw_cgroup_leaf *l = find_leaf(cg, ctl);
 	return l ? l->path : NULL;
+}
+
+const char *sw_cgroup_jail_path(const struct sw_cgroup *cg, unsigned ctl)
+{
+	const struct sw_cgroup_leaf *l = find_leaf(cg, ctl);
+	return l ? l->jail : NULL;
 }
 
 int sw_cgroup_clone_fd(const struct sw_cgroup *cg)
@@ -316,17 +406,48 @@ int sw_cgroup_attach(struct sw_cgroup *cg, pid_t pid, bool skip_v2,
 		const struct sw_cgroup_leaf *l = &cg->leaf[i];
 		if (l->v2 && skip_v2)
 			continue;
-		int r = sw_cgroup_write(l->path, "cgroup.procs", value, err);
+		int r = sw_cgroup_write(l->jail, "cgroup.procs", value, err);
 		/* Very old v1 kernels know only "tasks" (one thread: the
 		 * child is not threaded yet, so that is the whole process). */
 		if (r == -ENOENT && !l->v2)
-			r = sw_cgroup_write(l->path, "tasks", value, err);
+			r = sw_cgroup_write(l->jail, "tasks", value, err);
 		if (r < 0 && l->v2)
-			return attach_failed(l->path, r, err);
+			return attach_failed(l->jail, r, err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+struct oom_sum {
+	unsigned long long n;
+	bool found;
+};
+
+static void add_oom_kills(const char *dir, void *arg)
+{
+	struct oom_sum *s = arg;
+	unsigned long long n;
+	if (sw_cgroup_read_key(dir, "memory.oom_control", "oom_kill", &n)) {
+		s->n += n;
+		s->found = true;
+	}
+}
+
+bool sw_cgroup_v1_oom_kills(const char *dir, unsigned long long *n)
+{
+	/* v1 counts a kill in the victim's own cgroup only (cgroup2's
+	 * memory.events counts it in every ancestor; so did some older v1
+	 * kernels): the limits cgroup's count when it has one, else the sum
+	 * over the subtree. */
+	if (!sw_cgroup_read_key(dir, "memory.oom_control", "oom_kill", n))
+		return false;
+	if (*n)
+		return true;
+	struct oom_sum s = { 0, false };
+	sw_cgroup_tree_visit(dir, add_oom_kills, &s);
+	*n = s.n;
+	return true;
 }
 
 bool sw_cgroup_oom_killed(const struct sw_cgroup *cg)
@@ -335,11 +456,13 @@ bool sw_cgroup_oom_killed(const struct sw_cgroup *cg)
 	unsigned long long n = 0;
 	if (!l)
 		return false;
+	/* The limits cgroup's: the kills its memory limit made anywhere in
+	 * the jail. */
 	if (l->v2)
 		return sw_cgroup_read_key(l->path, "memory.events", "oom_kill", &n) && n;
 	/* v1: oom_kill since Linux 4.13; before, the failure count is the
 	 * best hint that the limit was hit. */
-	if (sw_cgroup_read_key(l->path, "memory.oom_control", "oom_kill", &n))
+	if (sw_cgroup_v1_oom_kills(l->path, &n))
 		return n > 0;
 	char buf[64];
 	return sw_cgroup_read(l->path, "memory.failcnt", buf, sizeof buf) > 0 &&
@@ -359,9 +482,14 @@ static int find_jail(const struct sw_cgroup_layout *lay, const char *rel,
 			free(path);
 			continue;
 		}
+		char *jail;
+		if (asprintf(&jail, "%s/%s", path, SW_CGROUP_JAIL_LEAF) < 0) {
+			free(path);
+			continue;
+		}
 		cg->leaf[cg->n++] = (struct sw_cgroup_leaf){
-			.path = path, .ncomp = ncomp, .made = 1ull << (ncomp - 1),
-			.v2 = h->v2, .ctls = h->ctls,
+			.path = path, .jail = jail, .ncomp = ncomp,
+			.made = 1ull << (ncomp - 1), .v2 = h->v2, .ctls = h->ctls,
 		};
 	}
 	return (int)cg->n;
@@ -476,12 +604,11 @@ int sw_cgroup_stop(const char *id, const char *parent, unsigned grace_ms,
 	if (r < 0)
 		return r;
 	const struct sw_cgroup_leaf *l = find_leaf(cg, 0);
-	const char *dir = (l ? l : &cg->leaf[0])->path;
-	signal_tops(dir, SIGTERM);
+	l = l ? l : &cg->leaf[0];
+	signal_tops(l->jail, SIGTERM);
 	long deadline = mono_ms() + (long)grace_ms;
-	pid_t one;
 	bool busy;
-	while ((busy = read_pids(dir, &one, 1) != 0) && mono_ms() < deadline)
+	while ((busy = populated(l)) && mono_ms() < deadline)
 		sleep_ms(10);
 	if (killed)
 		*killed = busy;

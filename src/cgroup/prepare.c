@@ -1,7 +1,8 @@
 /* prepare.c — a jail's cgroups, made before the clone: choose a hierarchy
  * for each controller the limits need, create <parent>/<id> there, enable
- * the controllers on the way down, write the limits. When a step fails,
- * everything made so far is removed again. */
+ * the controllers on the way down, write the limits on it, and make its
+ * child SW_CGROUP_JAIL_LEAF, where the jail's processes go (cgroup.h).
+ * When a step fails, everything made so far is removed again. */
 #include "cgroup/cgroup.h"
 
 #include <errno.h>
@@ -85,9 +86,15 @@ static int plan(const struct sw_cgroup_layout *l, unsigned need,
 		add_target(t, nt, h, c);
 	}
 	/* Without cgroup2 the v1 freezer is what lets destroy stop a jail
-	 * that keeps forking. */
-	const struct sw_cgroup_hier *fz =
-		v2 ? NULL : sw_cgroup_layout_find(l, false, SW_CGC_FREEZER);
+	 * that keeps forking. Beside cgroup2 (a hybrid host) the jail gets a
+	 * freezer leaf too wherever the caller could write one: else the
+	 * jail's processes stay in the caller's freezer cgroup, where a jail
+	 * that can write it (a root launcher's) may make a sub-cgroup and
+	 * freeze a process of its own there, out of teardown's reach. */
+	const struct sw_cgroup_hier *fz = sw_cgroup_layout_find(l, false, SW_CGC_FREEZER);
+	if (fz && v2 && (!fz->base || (l->rootless &&
+				       faccessat(AT_FDCWD, fz->base, W_OK, AT_EACCESS) < 0)))
+		fz = NULL;
 	if (fz)
 		add_target(t, nt, fz, SW_CGC_FREEZER);
 	if (!*nt)
@@ -358,9 +365,48 @@ static int make_leaf(const struct sw_cgroup_host *host, struct sw_cgroup *cg,
 static int open_v2_fd(struct sw_cgroup *cg, const struct sw_cgroup_leaf *leaf,
 		      sw_error *err)
 {
-	cg->v2_fd = open(leaf->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cg->v2_fd = open(leaf->jail, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg->v2_fd < 0)
-		return sw_cgroup_fail(err, errno, "cgroup: opening %s", leaf->path);
+		return sw_cgroup_fail(err, errno, "cgroup: opening %s", leaf->jail);
+	return 0;
+}
+
+/* A v1 memory limit bounds the cgroups below only where use_hierarchy is
+ * 1 (always, since Linux 5.11 made the file read 1; before, a cgroup's
+ * default is its parent's). It can be set only while the cgroup has no
+ * children: before the jail leaf is made. */
+static int memory_hierarchical(const struct sw_cgroup_leaf *leaf, sw_error *err)
+{
+	char v[16];
+	if (leaf->v2 || !(leaf->ctls & SW_CGC_MEMORY) ||
+	    sw_cgroup_read(leaf->path, "memory.use_hierarchy", v, sizeof v) < 0 ||
+	    v[0] == '1')
+		return 0;
+	sw_error e = { 0 };
+	if (sw_cgroup_write(leaf->path, "memory.use_hierarchy", "1", &e) < 0 ||
+	    sw_cgroup_read(leaf->path, "memory.use_hierarchy", v, sizeof v) < 0 || v[0] != '1')
+		return sw_error_set(err, EPERM,
+				    "cgroup: %s/memory.use_hierarchy stays 0, so its memory limit would not bound the jail's cgroup below it%s%s",
+				    leaf->path, e.msg[0] ? ": " : "", e.msg);
+	return 0;
+}
+
+/* The jail leaf: a child of the limits cgroup, with no controller enabled
+ * for it (the limits above bound it; nothing needs enabling, so the limits
+ * cgroup holding no process keeps to cgroup2's no-internal-process rule
+ * by itself). */
+static int make_jail_leaf(const struct sw_cgroup_host *host,
+			  struct sw_cgroup_leaf *leaf, sw_error *err)
+{
+	if (asprintf(&leaf->jail, "%s/%s", leaf->path, SW_CGROUP_JAIL_LEAF) < 0) {
+		leaf->jail = NULL;
+		return sw_error_set(err, ENOMEM, "cgroup: out of memory");
+	}
+	if (strlen(leaf->jail) >= PATH_MAX)
+		return sw_error_set(err, ENAMETOOLONG, "cgroup: path too long: %s",
+				    leaf->jail);
+	if (do_mkdir(host, leaf->jail) < 0)
+		return sw_cgroup_fail(err, errno, "cgroup: cannot create %s", leaf->jail);
 	return 0;
 }
 
@@ -388,6 +434,10 @@ static int create_all(const struct sw_cgroup_host *host, const sw_spec *spec,
 		r = make_leaf(host, cg, leaf, t[i].h, rel, err);
 		if (r == 0)
 			r = sw_cgroup_write_limits(leaf, &spec->limits, err);
+		if (r == 0)
+			r = memory_hierarchical(leaf, err);
+		if (r == 0)
+			r = make_jail_leaf(host, leaf, err);
 		if (r == 0 && leaf->v2)
 			r = open_v2_fd(cg, leaf, err);
 	}

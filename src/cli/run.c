@@ -113,7 +113,7 @@ int sw_cli_launch(sw_spec *spec)
 		relay(c);
 	if (sw_child_wait(c, &code, &err) < 0)
 		sw_cli_msg(3, "%s", err.msg);
-	else if (sw_child_oom_killed(c))
+	if (sw_child_oom_killed(c))
 		sw_cli_msg(3, "the jail was killed by its memory limit (--memory-max)");
 	sw_child_free_exiting(c); /* this process exits next */
 	return code;

@@ -25,6 +25,9 @@ struct sw_child {
 	int status_fd;
 	bool have_status; /* exit_code came from status_fd; pid not reaped yet */
 	struct sw_cgroup *cg;
+	/* SIGKILL was sent (sw_child_kill): with a cgroup, the wait kills what
+	 * is left of the jail instead of waiting for it to end by itself. */
+	bool kill_sent;
 	char warning[512]; /* from cgroup setup with --cgroup-optional */
 };
 

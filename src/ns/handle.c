@@ -217,13 +217,22 @@ static bool reap_now(struct sw_child *c)
 	return c->reaped;
 }
 
-/* The status is known: the cgroup, the exit record. */
-static void finish(struct sw_child *c)
+static long now_ms(void)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* The status is known: the cgroup, the exit record. A cgroup that can't
+ * be removed (a sub-cgroup the jail made stays, ...) is the error. */
+static int finish(struct sw_child *c, sw_error *err)
+{
+	int r = 0;
 	c->finished = true;
 	if (c->cg) {
 		c->oom_killed = sw_cgroup_oom_killed(c->cg);
-		sw_cgroup_destroy(c->cg, NULL);
+		r = sw_cgroup_destroy(c->cg, err);
 		c->cg = NULL;
 	}
 	if (c->json_fd >= 0) {
@@ -231,18 +240,86 @@ static void finish(struct sw_child *c)
 		int n = snprintf(buf, sizeof buf, "{ \"exit-code\": %d }\n", c->exit_code);
 		write_all(c->json_fd, buf, (size_t)n);
 	}
+	return r;
+}
+
+#define END_FIRST_MS 1000 /* for PID 1 to end by itself once the command has */
+#define END_ROUND_MS 200  /* then between rounds of killing what is left */
+#define END_ROUNDS 5     /* each a full kill of the cgroup (itself bounded) */
+
+/* Waits up to ms for the top process to end, and reaps it: 1 when it
+ * did, 0 when not yet, -errno. */
+static int reap_within(struct sw_child *c, long ms, int *status)
+{
+	long deadline = now_ms() + ms;
+	for (;;) {
+		int r = sw_ns_wait(c->pid, c->pidfd, WNOHANG, status);
+		if (r != 0)
+			return r;
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { c->pidfd, POLLIN, 0 };
+		if (c->pidfd >= 0) {
+			poll(&p, 1, (int)left);
+		} else {
+			struct timespec ts = { 0, 10 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+/* A jail with a cgroup: wait for the command (as long as it runs, unless
+ * a SIGKILL was sent), then for the whole jail, which can be removed only
+ * once empty. That second wait is bounded: a process the jail froze
+ * itself (a v1 freezer sub-cgroup) would keep PID 1 from ever ending, so
+ * after a while every process left in the cgroup is killed, thawed where
+ * frozen, round after round, and the wait gives up with an error. */
+static int wait_jail(struct sw_child *c, sw_error *err)
+{
+	int status = 0, r;
+	if (!c->kill_sent && c->status_fd < 0 && !c->have_status) {
+		/* No PID 1 of ours: the top process is the command. */
+		r = sw_ns_wait(c->pid, c->pidfd, 0, &status);
+	} else {
+		if (!c->kill_sent)
+			read_status(c, true);
+		r = reap_within(c, END_FIRST_MS, &status);
+		for (int round = 0; r == 0 && round < END_ROUNDS; round++) {
+			sw_cgroup_kill_members(c->cg, NULL);
+			r = reap_within(c, END_ROUND_MS, &status);
+		}
+		if (r == 0)
+			return sw_error_set(err, ETIMEDOUT,
+					    "the jail (pid %d) did not end: its processes in %s "
+					    "were killed %d times and some stay",
+					    (int)c->pid, sw_cgroup_path(c->cg, 0) ? sw_cgroup_path(c->cg, 0)
+					    : "its cgroup", END_ROUNDS);
+	}
+	if (r < 0)
+		return sw_error_set(err, -r, "waiting for the jail (pid %d): %s",
+				    (int)c->pid, strerror(-r));
+	c->reaped = true;
+	if (!c->have_status)
+		c->exit_code = status;
+	return 0;
 }
 
 int sw_child_wait(sw_child *c, int *code, sw_error *err)
 {
+	int r = 0;
 	if (!c->finished) {
 		/* The status comes before PID 1 exits: the namespaces' teardown
 		 * goes on without the caller, and sw_child_free reaps PID 1.
 		 * A cgroup can be removed only once the jail is empty: then
 		 * the wait is for all of it. */
-		if (!read_status(c, true) || c->cg) {
+		if (c->cg) {
+			r = wait_jail(c, err);
+			if (r < 0)
+				return r;
+		} else if (!read_status(c, true)) {
 			int status = 0;
-			int r = sw_ns_wait(c->pid, c->pidfd, 0, &status);
+			r = sw_ns_wait(c->pid, c->pidfd, 0, &status);
 			if (r < 0)
 				return sw_error_set(err, -r, "waiting for the jail (pid %d): %s",
 						    (int)c->pid, strerror(-r));
@@ -252,11 +329,11 @@ int sw_child_wait(sw_child *c, int *code, sw_error *err)
 		} else {
 			reap_now(c);
 		}
-		finish(c);
+		r = finish(c, err);
 	}
 	if (code)
 		*code = c->exit_code;
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 int sw_child_kill(sw_child *c, int sig, sw_error *err)
@@ -265,15 +342,10 @@ int sw_child_kill(sw_child *c, int sig, sw_error *err)
 		return sw_error_set(err, ESRCH, "the jail (pid %d) has already ended", (int)c->pid);
 	int r = c->pidfd >= 0 ? (int)syscall(SYS_pidfd_send_signal, c->pidfd, sig, NULL, 0)
 			      : kill(c->pid, sig);
+	if (r == 0 && sig == SIGKILL)
+		c->kill_sent = true;
 	return r < 0 ? sw_error_set(err, errno, "can't signal the jail (pid %d): %s",
 				    (int)c->pid, strerror(errno)) : 0;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* Has the jail's top process ended (without reaping it)? */

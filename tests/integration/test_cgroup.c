@@ -54,7 +54,8 @@ static void jail_dir(const char *id, char *out, size_t len)
 	assert_int_equal(sw_cgroup_discover(NULL, &l, NULL), 0);
 	assert_true(l.n > 0);
 	const struct sw_cgroup_hier *h = sw_cgroup_layout_find(&l, true, 0);
-	snprintf(out, len, "%s/%s/%s", (h ? h : &l.h[0])->mount, PARENT, id);
+	snprintf(out, len, "%s/%s/%s/%s", (h ? h : &l.h[0])->mount, PARENT, id,
+		 SW_CGROUP_JAIL_LEAF);
 	sw_cgroup_layout_free(&l);
 }
 
@@ -178,7 +179,9 @@ static void test_memory_max(void **state)
 }
 
 /* The limits read back from inside the jail, in whichever hierarchy holds
- * each controller (cgroup2 names, or their v1 equivalents). */
+ * each controller (cgroup2 names, or their v1 equivalents): on the
+ * limits cgroup, the parent of the jail's own ("../"). The jail's own
+ * cgroup2 leaf has no limit file at all: nothing is enabled for it. */
 static void test_limits_read_back(void **state)
 {
 	(void)state;
@@ -186,28 +189,32 @@ static void test_limits_read_back(void **state)
 	struct sw_run r;
 	SWRAP_CG(SW_AS_ROOT, &r, "swtest-cgi-cpu", "--cpu-max", "50000/100000",
 		 "--cpu-weight", "200", "--memory-max", "64M", "--memory-high", "32M",
-		 "--pids-max", "16", "--", sw_helper("cgself"), "cpu.max",
-		 "cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.weight", "cpu.shares",
-		 "memory.max", "memory.limit_in_bytes", "memory.high",
-		 "memory.soft_limit_in_bytes", "pids.max");
+		 "--pids-max", "16", "--", sw_helper("cgself"), "../cpu.max",
+		 "../cpu.cfs_quota_us", "../cpu.cfs_period_us", "../cpu.weight",
+		 "../cpu.shares", "../memory.max", "../memory.limit_in_bytes",
+		 "../memory.high", "../memory.soft_limit_in_bytes", "../pids.max",
+		 "memory.max", "pids.max");
 	if (r.code != 0)
 		fail_msg("swrap: %d %s", r.code, r.err);
 	if (in_v1(SW_CGC_CPU)) {
-		assert_true(sw_has_line(r.out, "cpu.cfs_quota_us=50000"));
-		assert_true(sw_has_line(r.out, "cpu.cfs_period_us=100000"));
-		assert_true(sw_has_line(r.out, "cpu.shares=2048"));
+		assert_true(sw_has_line(r.out, "../cpu.cfs_quota_us=50000"));
+		assert_true(sw_has_line(r.out, "../cpu.cfs_period_us=100000"));
+		assert_true(sw_has_line(r.out, "../cpu.shares=2048"));
 	} else {
-		assert_true(sw_has_line(r.out, "cpu.max=50000 100000"));
-		assert_true(sw_has_line(r.out, "cpu.weight=200"));
+		assert_true(sw_has_line(r.out, "../cpu.max=50000 100000"));
+		assert_true(sw_has_line(r.out, "../cpu.weight=200"));
 	}
 	if (in_v1(SW_CGC_MEMORY)) {
-		assert_true(sw_has_line(r.out, "memory.limit_in_bytes=67108864"));
-		assert_true(sw_has_line(r.out, "memory.soft_limit_in_bytes=33554432"));
+		assert_true(sw_has_line(r.out, "../memory.limit_in_bytes=67108864"));
+		assert_true(sw_has_line(r.out, "../memory.soft_limit_in_bytes=33554432"));
 	} else {
-		assert_true(sw_has_line(r.out, "memory.max=67108864"));
-		assert_true(sw_has_line(r.out, "memory.high=33554432"));
+		assert_true(sw_has_line(r.out, "../memory.max=67108864"));
+		assert_true(sw_has_line(r.out, "../memory.high=33554432"));
+		assert_true(sw_has_line(r.out, "memory.max=?"));
 	}
-	assert_true(sw_has_line(r.out, "pids.max=16"));
+	assert_true(sw_has_line(r.out, "../pids.max=16"));
+	if (!in_v1(SW_CGC_PIDS))
+		assert_true(sw_has_line(r.out, "pids.max=?"));
 	sw_run_free(&r);
 	assert_nothing_left();
 }
@@ -223,7 +230,7 @@ static void first_action(const char *const *env)
 		"--memory-max", "128M", "--", sw_helper("cgself"), NULL });
 	if (r.code != 0)
 		fail_msg("swrap: %d %s", r.code, r.err);
-	const char *path = "/" PARENT "/swtest-cgi-first";
+	const char *path = "/" PARENT "/swtest-cgi-first/" SW_CGROUP_JAIL_LEAF;
 	struct sw_cgroup_layout l;
 	assert_int_equal(sw_cgroup_discover(NULL, &l, NULL), 0);
 	if (sw_cgroup_layout_find(&l, true, 0))
@@ -558,7 +565,7 @@ static void test_unprivileged_delegated(void **state)
 		out, sizeof out);
 	print_message("  exit %d\n%s", code, out);
 	assert_int_equal(code, 0);
-	const char *path = "/" PARENT "-deleg/" PARENT "/swtest-cgi-u";
+	const char *path = "/" PARENT "-deleg/" PARENT "/swtest-cgi-u/" SW_CGROUP_JAIL_LEAF;
 	assert_true(cgroup_line(out, "", path));
 	if (pids)
 		assert_true(cgroup_line(out, "pids", path));

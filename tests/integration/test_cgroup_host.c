@@ -329,8 +329,9 @@ static const char *rel_to_mount(const char *path, bool v2, unsigned ctl)
 	return path + n;
 }
 
-/* CLONE_INTO_CGROUP for real: the child is in the leaf before it runs a
- * single instruction of its own; v1 joins follow by sw_cgroup_attach. */
+/* CLONE_INTO_CGROUP for real: the child is in the jail leaf (below the
+ * limits cgroup) before it runs a single instruction of its own; v1 joins
+ * follow by sw_cgroup_attach, into the jail leaf too. */
 static void test_real_clone_into_cgroup(void **state)
 {
 	(void)state;
@@ -344,9 +345,10 @@ static void test_real_clone_into_cgroup(void **state)
 		skip();
 	}
 	struct expect_lines x = { { 0 }, { 0 } };
-	snprintf(x.v2, sizeof x.v2, "%s", rel_to_mount(sw_cgroup_path(cg, 0), true, 0));
-	const char *pids = sw_cgroup_path(cg, SW_CGC_PIDS);
-	if (strcmp(pids, sw_cgroup_path(cg, 0)) != 0)
+	snprintf(x.v2, sizeof x.v2, "%s", rel_to_mount(sw_cgroup_jail_path(cg, 0), true, 0));
+	assert_non_null(strstr(x.v2, "/swtest-cg-clone/" SW_CGROUP_JAIL_LEAF));
+	const char *pids = sw_cgroup_jail_path(cg, SW_CGC_PIDS);
+	if (strcmp(pids, sw_cgroup_jail_path(cg, 0)) != 0)
 		snprintf(x.v1, sizeof x.v1, "%s", rel_to_mount(pids, false, SW_CGC_PIDS));
 	int go[2], pidfd = -1;
 	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
@@ -365,6 +367,9 @@ static void test_real_clone_into_cgroup(void **state)
 	assert_true(pidfd >= 0);
 	sw_error e = { 0 };
 	assert_int_equal(sw_cgroup_attach(cg, pid, true, &e), 0);
+	/* no process in the limits cgroups themselves */
+	assert_string_equal(get(sw_cgroup_path(cg, 0), "cgroup.procs"), "");
+	assert_string_equal(get(sw_cgroup_path(cg, SW_CGC_PIDS), "cgroup.procs"), "");
 	assert_int_equal(write(go[1], "g", 1), 1);
 	close(go[1]);
 	assert_int_equal(wait_code(pid), 0);
@@ -528,7 +533,7 @@ static int start_crowd(struct sw_cgroup *cg, pid_t *pids, int max)
 	assert_int_equal(read(rd[0], &c, 1), 1);
 	close(rd[0]);
 	close(pidfd);
-	int n = members(cg->leaf[0].path, pids, max);
+	int n = members(cg->leaf[0].jail, pids, max);
 	assert_true(n >= 21);
 	return n;
 }

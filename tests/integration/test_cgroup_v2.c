@@ -26,6 +26,8 @@
 
 #include "harness.h"
 
+#include "cgroup/cgroup.h"
+
 #define CG "/sys/fs/cgroup"
 #define SLICE "swtest-v2.slice"
 #define USVC CG "/" SLICE "/user-4242.slice/user@4242.service"
@@ -250,7 +252,8 @@ static void test_pids_max(void **state)
 	assert_nothing_left();
 }
 
-/* The jail's cgroup is where the layout says, with the limits written. */
+/* The jail's cgroup is where the layout says: the processes in the jail
+ * leaf, the limits written on its parent, none in the leaf itself. */
 static void test_cpu_max_and_place(void **state)
 {
 	(void)state;
@@ -258,12 +261,16 @@ static void test_cpu_max_and_place(void **state)
 	systemd_user();
 	char out[8192];
 	int code = RUN(SCOPE, out, JAIL, "--cgroup", "v2j-cpu", "--cpu-max", "50000/100000",
-		       "--pids-max", "32", "--", sw_helper("cgself"), "cpu.max", "pids.max");
+		       "--pids-max", "32", "--", sw_helper("cgself"), "../cpu.max", "../pids.max",
+		       "cpu.max", "pids.max");
 	print_message("  exit %d: %s", code, out);
 	assert_int_equal(code, 0);
-	assert_true(sw_has_line(out, "0::/" SLICE "/user-4242.slice/user@4242.service/swrap/v2j-cpu"));
-	assert_true(sw_has_line(out, "cpu.max=50000 100000"));
-	assert_true(sw_has_line(out, "pids.max=32"));
+	assert_true(sw_has_line(out, "0::/" SLICE "/user-4242.slice/user@4242.service/swrap/v2j-cpu/"
+				SW_CGROUP_JAIL_LEAF));
+	assert_true(sw_has_line(out, "../cpu.max=50000 100000"));
+	assert_true(sw_has_line(out, "../pids.max=32"));
+	assert_true(sw_has_line(out, "cpu.max=?"));
+	assert_true(sw_has_line(out, "pids.max=?"));
 	assert_nothing_left();
 }
 
@@ -305,14 +312,15 @@ static void test_cgroup_parent(void **state)
 		       "--memory-max", "64M", "--", sw_helper("cgself"));
 	print_message("  rootless: exit %d: %s", code, out);
 	assert_int_equal(code, 0);
-	assert_true(sw_has_line(out, "0::/" SLICE "/user-4242.slice/user@4242.service/boxlite/v2j-bx"));
+	assert_true(sw_has_line(out, "0::/" SLICE "/user-4242.slice/user@4242.service/boxlite/v2j-bx/"
+				SW_CGROUP_JAIL_LEAF));
 	assert_false(is_dir(USVC "/boxlite"));
 	struct sw_run r;
 	SW_SWRAP(SW_AS_ROOT, &r, "--ro-bind", "/", "/", "--cgroup", "v2j-rbx", "--cgroup-parent",
 		 "swtest-v2box", "--memory-max", "64M", "--", sw_helper("cgself"));
 	print_message("  root: exit %d: %s%s", r.code, r.out, r.err);
 	assert_int_equal(r.code, 0);
-	assert_true(sw_has_line(r.out, "0::/swtest-v2box/v2j-rbx"));
+	assert_true(sw_has_line(r.out, "0::/swtest-v2box/v2j-rbx/" SW_CGROUP_JAIL_LEAF));
 	sw_run_free(&r);
 	assert_false(is_dir(CG "/swtest-v2box"));
 	assert_nothing_left();

@@ -40,8 +40,10 @@ struct fake {
 	char mountinfo[PATH_MAX], self[PATH_MAX];
 	struct sw_cgroup_host host;
 	const char *broken;    /* a file name made a directory: unwritable */
+	const char *devnull;   /* a file that reads empty, whatever is written */
 	char enoent_once[PATH_MAX]; /* mkdir of this fails once with ENOENT */
 	char eperm[PATH_MAX];       /* rmdir of this fails with EPERM */
+	const char *eperm_name;     /* ... and of any directory of this name */
 };
 
 static void put(const char *dir, const char *file, const char *content)
@@ -73,6 +75,12 @@ static void make_file(struct fake *fk, const char *dir, const char *file,
 		char p[PATH_MAX];
 		snprintf(p, sizeof p, "%s/%s", dir, file);
 		assert_int_equal(mkdir(p, 0755), 0);
+		return;
+	}
+	if (fk->devnull && strcmp(file, fk->devnull) == 0) {
+		char p[PATH_MAX];
+		snprintf(p, sizeof p, "%s/%s", dir, file);
+		assert_int_equal(symlink("/dev/null", p), 0);
 		return;
 	}
 	put(dir, file, content);
@@ -110,6 +118,7 @@ static void v1_files(struct fake *fk, const char *dir, unsigned c)
 		make_file(fk, dir, "memory.oom_control",
 			  "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
 		make_file(fk, dir, "memory.failcnt", "0\n");
+		make_file(fk, dir, "memory.use_hierarchy", "1\n");
 	}
 	if (c & SW_CGC_CPU) {
 		make_file(fk, dir, "cpu.cfs_period_us", "100000\n");
@@ -179,7 +188,9 @@ static int fake_rmdir(const char *path, void *arg)
 	struct fake *fk = arg;
 	char p[PATH_MAX];
 	struct stat st;
-	if (strcmp(path, fk->eperm) == 0) {
+	const char *base = strrchr(path, '/');
+	if (strcmp(path, fk->eperm) == 0 ||
+	    (fk->eperm_name && base && strcmp(base + 1, fk->eperm_name) == 0)) {
 		errno = EPERM;
 		return -1;
 	}
@@ -189,7 +200,7 @@ static int fake_rmdir(const char *path, void *arg)
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-		if (e->d_name[0] != '.' && stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+		if (e->d_name[0] != '.' && lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    !(fk->broken && strcmp(e->d_name, fk->broken) == 0)) {
 			closedir(d);
 			errno = EBUSY;
@@ -664,11 +675,20 @@ static void test_limits_v2(void **state)
 	assert_string_equal(get(leaf, "cpu.max"), "50000 200000");
 	assert_string_equal(get(leaf, "cpu.weight"), "300");
 	assert_string_equal(get(leaf, "pids.max"), "16");
-	/* the CLONE_INTO_CGROUP fd is the leaf, close-on-exec */
+	/* the processes run in the jail leaf below, which has no controller
+	 * (nothing enabled for it) and so no limit file of its own */
+	const char *jail = at(fk, "/sys/fs/cgroup/jails/swtest4/" SW_CGROUP_JAIL_LEAF);
+	assert_string_equal(sw_cgroup_jail_path(cg, 0), jail);
+	assert_string_equal(sw_cgroup_jail_path(cg, SW_CGC_MEMORY), jail);
+	assert_string_equal(get(leaf, "cgroup.subtree_control"), "");
+	assert_string_equal(get(jail, "cgroup.controllers"), "");
+	assert_null(get(jail, "memory.max"));
+	assert_null(get(jail, "pids.max"));
+	/* the CLONE_INTO_CGROUP fd is the jail leaf, close-on-exec */
 	int fd = sw_cgroup_clone_fd(cg);
 	struct stat a, b;
 	assert_int_equal(fstat(fd, &a), 0);
-	assert_int_equal(stat(leaf, &b), 0);
+	assert_int_equal(stat(jail, &b), 0);
 	assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	assert_int_equal(sw_cgroup_destroy(cg, &e), 0);
@@ -722,9 +742,25 @@ static void test_limits_v1(void **state)
 	assert_string_equal(sw_cgroup_path(cg, SW_CGC_CPU), cpu);
 	assert_string_equal(sw_cgroup_path(cg, SW_CGC_PIDS), pids);
 	assert_string_equal(sw_cgroup_path(cg, 0), v2);
-	/* with cgroup2 there, no freezer cgroup is needed */
-	assert_null(sw_cgroup_path(cg, SW_CGC_FREEZER));
-	assert_false(exists(fk, "/sys/fs/cgroup/freezer/swrap"));
+	/* cgroup2 is there, but the jail gets a v1 freezer cgroup too: else
+	 * it would run in the caller's, where it could freeze a sub-cgroup
+	 * of its own out of teardown's reach */
+	char fz[PATH_MAX];
+	snprintf(fz, sizeof fz, "%s/sys/fs/cgroup/freezer/swrap/swtest6", fk->root);
+	assert_string_equal(sw_cgroup_path(cg, SW_CGC_FREEZER), fz);
+	/* each hierarchy: limits on <id>, the processes in <id>/jail */
+	const char *dirs[] = { mem, cpu, pids, v2 };
+	const unsigned ctl[] = { SW_CGC_MEMORY, SW_CGC_CPU, SW_CGC_PIDS, 0 };
+	for (size_t i = 0; i < 4; i++) {
+		char j[PATH_MAX];
+		snprintf(j, sizeof j, "%s/%s", dirs[i], SW_CGROUP_JAIL_LEAF);
+		assert_string_equal(sw_cgroup_jail_path(cg, ctl[i]), j);
+		assert_true(exists(fk, j + strlen(fk->root)));
+	}
+	/* the v1 leaves are plain: the limits stay on <id> */
+	assert_string_equal(get(sw_cgroup_jail_path(cg, SW_CGC_MEMORY), "memory.limit_in_bytes"),
+			    "9223372036854771712");
+	assert_string_equal(get(sw_cgroup_jail_path(cg, SW_CGC_PIDS), "pids.max"), "max");
 	assert_string_equal(get(mem, "memory.limit_in_bytes"), "67108864");
 	assert_string_equal(get(mem, "memory.soft_limit_in_bytes"), "33554432");
 	assert_string_equal(get(cpu, "cpu.cfs_period_us"), "100000");
@@ -739,6 +775,7 @@ static void test_limits_v1(void **state)
 	assert_false(exists(fk, "/sys/fs/cgroup/cpu,cpuacct/swrap"));
 	assert_false(exists(fk, "/sys/fs/cgroup/pids/swrap"));
 	assert_false(exists(fk, "/sys/fs/cgroup/unified/swrap"));
+	assert_false(exists(fk, "/sys/fs/cgroup/freezer/swrap"));
 	fake_free(fk);
 }
 
@@ -760,11 +797,12 @@ static void test_pure_v1_freezer(void **state)
 	assert_string_equal(sw_cgroup_path(cg, SW_CGC_FREEZER),
 			    at(fk, "/sys/fs/cgroup/freezer/swrap/swtest7"));
 	assert_int_equal(sw_cgroup_attach(cg, 99999999, true, NULL), 0);
-	assert_string_equal(get(sw_cgroup_path(cg, SW_CGC_FREEZER), "cgroup.procs"), "99999999");
-	assert_string_equal(get(sw_cgroup_path(cg, SW_CGC_MEMORY), "cgroup.procs"), "99999999");
+	assert_string_equal(get(sw_cgroup_jail_path(cg, SW_CGC_FREEZER), "cgroup.procs"), "99999999");
+	assert_string_equal(get(sw_cgroup_jail_path(cg, SW_CGC_MEMORY), "cgroup.procs"), "99999999");
+	assert_string_equal(get(sw_cgroup_path(cg, SW_CGC_MEMORY), "cgroup.procs"), "");
 	/* (the fake pid is not alive: destroy finds nobody to kill) */
-	put(sw_cgroup_path(cg, SW_CGC_FREEZER), "cgroup.procs", "");
-	put(sw_cgroup_path(cg, SW_CGC_MEMORY), "cgroup.procs", "");
+	put(sw_cgroup_jail_path(cg, SW_CGC_FREEZER), "cgroup.procs", "");
+	put(sw_cgroup_jail_path(cg, SW_CGC_MEMORY), "cgroup.procs", "");
 	assert_int_equal(sw_cgroup_destroy(cg, NULL), 0);
 	assert_false(exists(fk, "/sys/fs/cgroup/freezer/swrap"));
 	fake_free(fk);
@@ -781,13 +819,16 @@ static void test_attach(void **state)
 	s.limits.pids_max = 10;
 	struct sw_cgroup *cg;
 	assert_int_equal(sw_cgroup_prepare_at(&fk->host, &s, &cg, NULL, 0, NULL), 0);
-	const char *v2 = sw_cgroup_path(cg, 0), *pids = sw_cgroup_path(cg, SW_CGC_PIDS);
+	/* into the jail leaves, never the limits cgroups above them */
+	const char *v2 = sw_cgroup_jail_path(cg, 0), *pids = sw_cgroup_jail_path(cg, SW_CGC_PIDS);
 	/* skip_v2: CLONE_INTO_CGROUP already put it there */
 	assert_int_equal(sw_cgroup_attach(cg, 99999998, true, NULL), 0);
 	assert_string_equal(get(v2, "cgroup.procs"), "");
 	assert_string_equal(get(pids, "cgroup.procs"), "99999998");
 	assert_int_equal(sw_cgroup_attach(cg, 99999997, false, NULL), 0);
 	assert_string_equal(get(v2, "cgroup.procs"), "99999997");
+	assert_string_equal(get(sw_cgroup_path(cg, 0), "cgroup.procs"), "");
+	assert_string_equal(get(sw_cgroup_path(cg, SW_CGC_PIDS), "cgroup.procs"), "");
 	/* a join that fails is an error that names the file */
 	char procs[PATH_MAX];
 	snprintf(procs, sizeof procs, "%s/cgroup.procs", pids);
@@ -800,6 +841,7 @@ static void test_attach(void **state)
 	rmdir(procs);
 	put(pids, "cgroup.procs", "");
 	put(v2, "cgroup.procs", "");
+	put(sw_cgroup_jail_path(cg, SW_CGC_FREEZER), "cgroup.procs", "");
 	assert_int_equal(sw_cgroup_destroy(cg, NULL), 0);
 	fake_free(fk);
 }
@@ -1281,6 +1323,7 @@ static void test_kill_by_id(void **state)
 	assert_false(exists(fk, "/sys/fs/cgroup/memory/swrap/swtest21"));
 	assert_false(exists(fk, "/sys/fs/cgroup/pids/swrap/swtest21"));
 	assert_false(exists(fk, "/sys/fs/cgroup/unified/swrap/swtest21"));
+	assert_false(exists(fk, "/sys/fs/cgroup/freezer/swrap"));
 	assert_true(exists(fk, "/sys/fs/cgroup/unified/swrap/other"));
 	/* gone now: a clear error naming what was looked for */
 	assert_int_equal(sw_cgroup_kill_at(&fk->host, "swtest21", NULL, &e), -ENOENT);
@@ -1311,6 +1354,116 @@ static void test_destroy_error(void **state)
 	assert_false(exists(fk, "/sys/fs/cgroup/unified/swrap"));
 	assert_true(exists(fk, "/sys/fs/cgroup/memory/swrap/swtest22"));
 	fk->eperm[0] = 0;
+	fake_free(fk);
+}
+
+
+/* What a hostile jail leaves in its leaf: siblings, a chain whose path is
+ * longer than PATH_MAX, and a symlink to a directory outside. Teardown
+ * removes every cgroup, follows no symlink, and the id is free again. */
+static void test_subcgroups_removed(void **state)
+{
+	(void)state;
+	struct fake *fk = fake_new();
+	pure_v2(fk, "memory pids");
+	char outside[PATH_MAX];
+	snprintf(outside, sizeof outside, "%s/outside", fk->root);
+	mkdir_p(outside);
+	put(outside, "keep", "1");
+	char *before = snapshot(fk);
+	sw_spec s = spec_for("swtest23", NULL);
+	s.limits.pids_max = 20;
+	for (int run = 0; run < 2; run++) {
+		struct sw_cgroup *cg;
+		sw_error e = { 0 };
+		assert_int_equal(sw_cgroup_prepare_at(&fk->host, &s, &cg, NULL, 0, &e), 0);
+		int fd = open(sw_cgroup_jail_path(cg, 0), O_RDONLY | O_DIRECTORY);
+		assert_true(fd >= 0);
+		for (int i = 0; i < 5; i++) {
+			char n[16];
+			snprintf(n, sizeof n, "sib%d", i);
+			assert_int_equal(mkdirat(fd, n, 0755), 0);
+		}
+		assert_int_equal(symlinkat(outside, fd, "link"), 0);
+		char name[201];
+		memset(name, 'd', 200);
+		name[200] = 0;
+		for (int depth = 0; depth < 40; depth++) { /* 8 KiB of path */
+			assert_int_equal(mkdirat(fd, name, 0755), 0);
+			int next = openat(fd, name, O_RDONLY | O_DIRECTORY);
+			assert_true(next >= 0);
+			close(fd);
+			fd = next;
+		}
+		close(fd);
+		assert_int_equal(sw_cgroup_destroy(cg, &e), 0);
+		char *after = snapshot(fk);
+		assert_string_equal(before, after);
+		free(after);
+	}
+	assert_string_equal(get(outside, "keep"), "1");
+	free(before);
+	fake_free(fk);
+}
+
+/* A sub-cgroup that can't be removed is an error naming it, and what is
+ * around it still goes; once it can go, --kill-cgroup removes the rest. */
+static void test_subcgroup_removal_reported(void **state)
+{
+	(void)state;
+	struct fake *fk = fake_new();
+	hybrid(fk, false);
+	sw_spec s = spec_for("swtest24", NULL);
+	s.limits.memory_max = 1 << 30;
+	struct sw_cgroup *cg;
+	sw_error e = { 0 };
+	assert_int_equal(sw_cgroup_prepare_at(&fk->host, &s, &cg, NULL, 0, &e), 0);
+	char p[PATH_MAX];
+	snprintf(p, sizeof p, "%s/stuck", sw_cgroup_jail_path(cg, SW_CGC_MEMORY));
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof p, "%s/fine", sw_cgroup_jail_path(cg, SW_CGC_MEMORY));
+	assert_int_equal(mkdir(p, 0755), 0);
+	fk->eperm_name = "stuck";
+	assert_int_equal(sw_cgroup_destroy(cg, &e), -EPERM);
+	print_message("  %s\n", e.msg);
+	assert_non_null(strstr(e.msg, "sub-cgroup"));
+	assert_non_null(strstr(e.msg, "/sys/fs/cgroup/memory/swrap/swtest24/jail/stuck"));
+	assert_true(exists(fk, "/sys/fs/cgroup/memory/swrap/swtest24/jail/stuck"));
+	assert_false(exists(fk, "/sys/fs/cgroup/memory/swrap/swtest24/jail/fine"));
+	assert_false(exists(fk, "/sys/fs/cgroup/unified/swrap"));
+	/* the id is taken until it is removed */
+	struct sw_cgroup *again;
+	assert_int_equal(sw_cgroup_prepare_at(&fk->host, &s, &again, NULL, 0, &e), -EEXIST);
+	fk->eperm_name = NULL;
+	assert_int_equal(sw_cgroup_kill_at(&fk->host, "swtest24", NULL, &e), 0);
+	assert_false(exists(fk, "/sys/fs/cgroup/memory/swrap"));
+	fake_free(fk);
+}
+
+/* v1 memory: a limit bounds the cgroups below only with use_hierarchy 1,
+ * which prepare sets on <id> before making the jail leaf, or fails. */
+static void test_v1_use_hierarchy(void **state)
+{
+	(void)state;
+	struct fake *fk = fake_new();
+	fake_mount(fk, "/sys/fs/cgroup/memory", false, "memory", "/");
+	fake_mount(fk, "/sys/fs/cgroup/freezer", false, "freezer", "/");
+	put(fk->root, "self-cgroup", "2:memory:/\n1:freezer:/\n");
+	fake_cgroup(fk, "/sys/fs/cgroup/memory", "old");
+	put(at(fk, "/sys/fs/cgroup/memory/old"), "memory.use_hierarchy", "0\n");
+	sw_spec s = spec_for("swtest25", "old");
+	s.limits.memory_max = 1 << 30;
+	struct sw_cgroup *cg;
+	sw_error e = { 0 };
+	/* fake_mkdir copies nothing from the parent: model the inheritance */
+	assert_int_equal(sw_cgroup_prepare_at(&fk->host, &s, &cg, NULL, 0, &e), 0);
+	assert_string_equal(get(sw_cgroup_path(cg, SW_CGC_MEMORY), "memory.use_hierarchy"), "1");
+	assert_int_equal(sw_cgroup_destroy(cg, &e), 0);
+	/* a kernel that keeps it 0: an error naming the file, nothing left */
+	fk->devnull = "memory.use_hierarchy";
+	expect_failure(fk, &s, EPERM, (const char *[]){
+		"/sys/fs/cgroup/memory/old/swtest25/memory.use_hierarchy", "stays 0", NULL });
+	fk->devnull = NULL;
 	fake_free(fk);
 }
 
@@ -1360,6 +1513,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_parent_vanishes, free_fakes),
 		cmocka_unit_test_teardown(test_kill_by_id, free_fakes),
 		cmocka_unit_test_teardown(test_destroy_error, free_fakes),
+		cmocka_unit_test_teardown(test_subcgroups_removed, free_fakes),
+		cmocka_unit_test_teardown(test_subcgroup_removal_reported, free_fakes),
+		cmocka_unit_test_teardown(test_v1_use_hierarchy, free_fakes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
