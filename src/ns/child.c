@@ -639,6 +639,8 @@ void sw_ns_child(const struct sw_launch *L)
 		die(L, SW_STEP_IDMAP, which, e);
 	if (L->parent_maps)
 		arm_pdeath(L);
+	if (L->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0 && !L->late_cgroupns_try)
+		die(L, SW_STEP_CGROUPNS, -1, errno);
 
 	/* The nested user namespace writes its maps after the mounts, through
 	 * the host's /proc: the new root may have none. */

@@ -115,6 +115,7 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 		[SW_STEP_CLOSE_FDS] = "close the inherited file descriptors",
 		[SW_STEP_SECCOMP] = "install the seccomp filter",
 		[SW_STEP_INIT] = "start the jail's PID 1 (swrap-init, from a sealed memfd)",
+		[SW_STEP_CGROUPNS] = "create the jail's cgroup namespace (--unshare-cgroup)",
 	};
 	int e = rep->err;
 	if (rep->step == SW_STEP_EXEC) {

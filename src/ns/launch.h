@@ -90,6 +90,11 @@ struct sw_launch {
 	 * and unshares (see sw_ns_child), then forks the rest when the PID
 	 * namespace changes. */
 	bool join;
+	/* A cgroup namespace with a jail cgroup: the child makes it once it
+	 * is in its cgroups (after "go"), so that its root is the jail's leaf
+	 * in every hierarchy, not the launcher's cgroup. try: --unshare-
+	 * cgroup-try, a refusal is not an error. */
+	bool late_cgroupns, late_cgroupns_try;
 
 	int go[2];  /* parent -> child: ids mapped, cgroup joined, go on */
 	int rep[2]; /* child -> parent: struct sw_report, or EOF at exec */

@@ -47,6 +47,7 @@ enum sw_step {
 	SW_STEP_INIT,          /* PID 1 exec'ing swrap-init (src/init) */
 	SW_STEP_FS_TYPE,       /* spec->fs[index]'s destination is not the kind
 				* of file the option needs: ftype says what */
+	SW_STEP_CGROUPNS,      /* the cgroup namespace, made once in the cgroup */
 	SW_STEP__COUNT
 };
 

@@ -411,6 +411,21 @@ static bool vm_launch(struct sw_launch *L, const struct sw_child *c)
 	return (L->vm_stack = sw_ns_stack_new(SW_VM_STACK)) != NULL;
 }
 
+/* A cgroup namespace made at clone is rooted where the child was born:
+ * the launcher's cgroups for every hierarchy the parent joins after the
+ * clone (v1, the cgroup.procs fallback). A jail able to mount cgroupfs
+ * there would see its own limits and every cgroup beside. So with a jail
+ * cgroup the child makes the namespace itself, once it is in its cgroups. */
+static void late_cgroupns(struct sw_launch *L, const struct sw_child *c)
+{
+	if (!c->cg || !(L->flags & CLONE_NEWCGROUP))
+		return;
+	const sw_spec *s = L->spec;
+	L->flags &= ~(unsigned long)CLONE_NEWCGROUP;
+	L->late_cgroupns = true;
+	L->late_cgroupns_try = (s->ns & SW_NS_CGROUP_TRY) && !(s->ns & SW_NS_CGROUP);
+}
+
 static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 {
 	int saved_net;
@@ -425,6 +440,7 @@ static int start(struct sw_launch *L, struct sw_child *c, sw_error *err)
 	bool into_cg;
 	int cg_fd = c->cg ? sw_cgroup_clone_fd(c->cg) : -1;
 	L->vm = vm_launch(L, c);
+	late_cgroupns(L, c);
 	pid_t pid = sw_ns_clone(L, cg_fd, &pidfd, &into_cg);
 	if (pid < 0 && drop_optional_ns(L, errno))
 		pid = sw_ns_clone(L, cg_fd, &pidfd, &into_cg);

@@ -447,6 +447,38 @@ static void test_frozen_subcgroup_kill(void **state)
 	assert_nothing_left();
 }
 
+/* ---- 5. a cgroup namespace is rooted at the jail's leaf ------------------ */
+
+/* With --unshare-cgroup the jail's cgroup namespace must be rooted at its
+ * own cgroup in every hierarchy it was put in: made at clone, before the
+ * parent's cgroup.procs writes (v1, this host), it was rooted at the
+ * launcher's cgroups there, whose files a jail mounting cgroupfs reaches. */
+static void test_cgroupns_rooted(void **state)
+{
+	enum sw_as as = SW_AS(state);
+	setup_as(as);
+	char out[65536];
+	const char *v[] = { sw_swrap(), "--ro-bind", "/", "/", "--proc", "/proc",
+			    "--unshare-user", "--unshare-pid", "--unshare-cgroup",
+			    "--cgroup", "swtest-esc-ns", "--cgroup-parent", PARENT,
+			    "--pids-max", PIDS_MAX, "--", "/bin/cat", "/proc/self/cgroup", NULL };
+	int code = run(as, v, out, sizeof out);
+	print_message("  exit %d\n%s", code, out);
+	assert_int_equal(code, 0);
+	int lines = 0;
+	for (const char *l = out; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "") {
+		size_t n = strcspn(l, "\n");
+		if (!n)
+			continue;
+		lines++;
+		/* "N:controllers:/" : the jail's own cgroup is its root */
+		if (!(n >= 2 && l[n - 1] == '/' && l[n - 2] == ':'))
+			fail_msg("not rooted at the jail's cgroup: %.*s", (int)n, l);
+	}
+	assert_true(lines > 0);
+	assert_nothing_left();
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -467,6 +499,8 @@ int main(void)
 		  &sw_as_root_v },
 		{ "test_frozen_subcgroup_kill/user", test_frozen_subcgroup_kill, NULL, cleanup,
 		  &sw_as_user_v },
+		{ "test_cgroupns_rooted/root", test_cgroupns_rooted, NULL, cleanup, &sw_as_root_v },
+		{ "test_cgroupns_rooted/user", test_cgroupns_rooted, NULL, cleanup, &sw_as_user_v },
 	};
 	if (getenv("SW_SEC_FILTER"))
 		cmocka_set_test_filter(getenv("SW_SEC_FILTER"));
