@@ -2,7 +2,7 @@
 # the launch path (see tests/fault/fault.h).
 FAULT_WRAPPED := close read write open openat mount umount2 mkdir mkdirat chdir \
 	symlinkat readlinkat chmod fstat stat fstatfs open_tree move_mount \
-	mount_setattr sethostname setsid pipe2 rmdir access prctl syscall execve
+	mount_setattr sethostname setsid pipe2 rmdir access prctl syscall execve sw_sys
 FAULT_LDFLAGS := $(foreach f,$(FAULT_WRAPPED),-Wl,--wrap=$(f))
 FAULT_TESTS := $(B)/tests/fault/test_fault
 

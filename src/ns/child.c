@@ -381,31 +381,38 @@ static int command_main(void *arg)
 
 /* PID 1's wait for the command's byte on ready[], beside it on the same
  * memory: raw system calls, which touch no memory of the launcher's
- * thread (errno, the TCB). True once it came; false once the command has
- * ended without it (its report is on its way): seen by a pidfd, as a
- * copy of ready[1] may live on in another launch's child. */
-static bool command_ready(const struct sw_launch *L, pid_t cmd)
+ * thread (errno, the TCB). 1 once it came; 0 once the command has ended
+ * without it (its report is on its way): seen by a pidfd, as a copy of
+ * ready[1] may live on in another launch's child; or -errno. */
+static int command_ready(const struct sw_launch *L, pid_t cmd)
 {
 	SW_SYS(SYS_close, L->ready[1], 0, 0);
 	SW_SYS(SYS_close, L->gate[0], 0, 0);
 	long pfd = SW_SYS(SYS_pidfd_open, cmd, 0, 0);
+	int r;
 	for (;;) {
 		struct pollfd p[2] = { { L->ready[0], POLLIN, 0 }, { (int)pfd, POLLIN, 0 } };
 		long n = SW_SYS4(SYS_ppoll, p, pfd >= 0 ? 2 : 1, NULL, NULL);
 		if (n == -EINTR)
 			continue;
-		char b;
-		if (n > 0 && p[0].revents && SW_SYS(SYS_read, L->ready[0], &b, 1) == 1) {
-			if (pfd >= 0)
-				SW_SYS(SYS_close, pfd, 0, 0);
-			return true;
+		if (n < 0) {
+			r = (int)n;
+			break;
 		}
-		if (n < 0 || p[0].revents || p[1].revents) {
-			if (pfd >= 0)
-				SW_SYS(SYS_close, pfd, 0, 0);
-			return false;
+		char b;
+		long k = p[0].revents ? SW_SYS(SYS_read, L->ready[0], &b, 1) : 0;
+		if (k == 1 || k < 0) {
+			r = (int)k;
+			break;
+		}
+		if (p[0].revents || p[1].revents) {
+			r = 0;
+			break;
 		}
 	}
+	if (pfd >= 0)
+		SW_SYS(SYS_close, pfd, 0, 0);
+	return r;
 }
 
 /* PID 1 starts the command on this memory (CLONE_VM, on the stack the
@@ -428,9 +435,14 @@ start_command(const struct sw_launch *L, const struct pid1_exec *x,
 #endif
 	if (cmd < 0)
 		die(L, SW_STEP_FORK, -1, errno);
-	if (command_ready(L, cmd)) {
+	int ready = command_ready(L, cmd);
+	if (ready == 1) {
 		close(L->ready[0]);
 		exec_init(L, x, cmd, locks, nlocks);
+	}
+	if (ready < 0) { /* it may be waiting at the gate: it must not pass */
+		kill(cmd, SIGKILL);
+		die(L, SW_STEP_INIT, -1, -ready);
 	}
 	/* The command has ended: it left the shared memory. */
 	int status;
