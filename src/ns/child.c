@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/signalfd.h>
@@ -462,7 +463,8 @@ static void prepare_init(const struct sw_launch *L, struct pid1_exec *x)
 	if (x->fd < 0 && (x->fd = sw_ns_child_init_file()) < 0)
 		die(L, SW_STEP_INIT, -1, -x->fd);
 	if (!L->jail_proc) {
-		int p = sw_ns_child_proc_mount();
+		int p = sw_ns_child_detached_mount("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+							   MOUNT_ATTR_NOEXEC);
 		x->proc = p >= 0 ? p : -1; /* best effort: an exec by fd may work */
 	}
 }

@@ -164,8 +164,9 @@ int sw_ns_init_fd(void);
  * detached tmpfs, for a kernel that refuses executable memfds; an fd to
  * exec (CLOEXEC), or -errno. */
 int sw_ns_child_init_file(void);
-/* In the child: a detached procfs of its PID namespace, or -errno. */
-int sw_ns_child_proc_mount(void);
+/* In the child: a new filesystem of type fstype (MOUNT_ATTR_* attrs)
+ * attached nowhere; an fd of its root, or -errno. */
+int sw_ns_child_detached_mount(const char *fstype, unsigned attrs);
 /* clone3 with CLONE_VM|CLONE_VFORK|CLONE_PIDFD (and the cgroup): the
  * child runs fn(arg) on stack[0, size) and exits with its value. */
 pid_t sw_ns_clone_vm(unsigned long flags, int cgroup_fd, int *pidfd, void *stack,

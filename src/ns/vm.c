@@ -170,17 +170,10 @@ int sw_ns_init_fd(void)
  * namespace, before the command exists; execute-only as the memfd is. */
 int sw_ns_child_init_file(void)
 {
-	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return -errno;
-	int mnt = -1, e = 0;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
-		e = -errno;
-	close(fs);
-	if (e)
-		return e;
+	int mnt = sw_ns_child_detached_mount("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return mnt;
+	int e = 0;
 	int fd = openat(mnt, "swrap-init", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
 	if (fd < 0)
 		e = -errno;
@@ -206,20 +199,22 @@ int sw_ns_child_init_file(void)
 }
 #endif
 
-/* A procfs of the jail's PID namespace, mounted nowhere: made before the
- * final pivot (the kernel mounts procfs in a user namespace only beside a
- * fully visible one: the host's, then still at /oldroot), for an exec of
- * swrap-init by /self/fd/N in a jail without /proc (see exec_init in
- * child.c). An fd, or -errno. */
-int sw_ns_child_proc_mount(void)
+/* A new filesystem of type fstype mounted nowhere (fsopen + fsmount, 5.2):
+ * no path reaches it, and it goes with its last fd. An fd of its root, or
+ * -errno. Used for swrap-init's file where memfds can't be executed, and
+ * for a procfs of the jail's PID namespace, made before the final pivot
+ * (the kernel mounts procfs in a user namespace only beside a fully
+ * visible one: the host's, then still at /oldroot), for an exec of
+ * swrap-init by /self/fd/N in a jail without /proc (exec_by_path in
+ * child.c). */
+int sw_ns_child_detached_mount(const char *fstype, unsigned attrs)
 {
-	int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	int fs = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -errno;
 	int mnt = -1, e = 0;
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0)
+	    (mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs)) < 0)
 		e = -errno;
 	close(fs);
 	return e ? e : mnt;
