@@ -169,6 +169,9 @@ void sw_spec_gid(sw_spec *spec, gid_t gid); /* the gid inside */
  * a launch copies the caller; bwrap has no equivalent (README, "Security"). */
 int sw_spec_host_ids(sw_spec *spec, uid_t uid, gid_t gid, sw_error *err);
 void sw_spec_new_session(sw_spec *spec, bool on);
+/* The jail ends with the calling process, from the first instruction of
+ * its setup (libswrap(3): launched from another thread than the main one,
+ * a frozen jail outlives it until thawed). */
 void sw_spec_die_with_parent(sw_spec *spec, bool on);
 void sw_spec_as_pid_1(sw_spec *spec, bool on);
 void sw_spec_detach(sw_spec *spec, bool on);
