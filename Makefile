@@ -116,14 +116,14 @@ $(B)/libswrap.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(B)/libswrap.so: $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,-z,now $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 # The command takes libcap and libseccomp statically (Debian ships their
 # .a) and libmount only when a launch needs it (dlopen): fewer shared
 # objects to map at every launch.
 SWRAP_LIBS := -Wl,-Bstatic -lcap -lseccomp -Wl,-Bdynamic
 $(B)/swrap: $(CLI_OBJS) $(B)/libswrap.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libswrap.a $(SWRAP_LIBS)
+	$(CC) $(LDFLAGS) -Wl,-z,now -o $@ $(CLI_OBJS) $(B)/libswrap.a $(SWRAP_LIBS)
 
 # Tests link the static library so they can reach internal headers.
 $(B)/tests/%: tests/%.c $(TEST_COMMON) $(B)/libswrap.a

@@ -35,6 +35,32 @@ static int try_exec(const struct sw_env_plan *plan, const char *path)
 	return (int)SW_SYS(SYS_execve, path, plan->argv, plan->envp);
 }
 
+/* The lookup runs after the gate, beside the launcher's thread: no call
+ * into the C library, whose lazy binding (the PLT's first call) would
+ * write the launcher thread's TCB. These few loops stand in (and the
+ * compiler must not turn them back into calls). */
+#define SW_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+static SW_NO_LIBCALL size_t len_of(const char *p)
+{
+	size_t n = 0;
+	while (p[n])
+		n++;
+	return n;
+}
+
+static SW_NO_LIBCALL const char *to_char_or_end(const char *p, char c)
+{
+	while (*p && *p != c)
+		p++;
+	return p;
+}
+
+static SW_NO_LIBCALL void copy_bytes(char *d, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
 /* Errors that mean "not here, try the next PATH entry" (as glibc). */
 static bool keep_looking(int e)
 {
@@ -49,10 +75,10 @@ static bool candidate(char *scratch, const char *dir, size_t dlen,
 {
 	if (dlen + 1 + flen + 1 > PATH_MAX)
 		return false;
-	memcpy(scratch, dir, dlen);
+	copy_bytes(scratch, dir, dlen);
 	if (dlen)
 		scratch[dlen++] = '/';
-	memcpy(scratch + dlen, file, flen + 1);
+	copy_bytes(scratch + dlen, file, flen + 1);
 	return true;
 }
 
@@ -62,15 +88,15 @@ int sw_env_child_exec(const struct sw_env_plan *plan, const sw_spec *spec)
 	const char *file = plan->file;
 	if (!*file)
 		return -ENOENT;
-	if (strchr(file, '/'))
+	if (*to_char_or_end(file, '/'))
 		return try_exec(plan, file);
-	size_t flen = strlen(file);
+	size_t flen = len_of(file);
 	if (flen > NAME_MAX)
 		return -ENAMETOOLONG;
 	bool eacces = false;
 	int last = -ENOENT;
 	for (const char *p = plan->path;;) {
-		const char *end = strchrnul(p, ':');
+		const char *end = to_char_or_end(p, ':');
 		if (candidate(plan->scratch, p, (size_t)(end - p), file, flen)) {
 			last = try_exec(plan, plan->scratch);
 			if (!keep_looking(-last))

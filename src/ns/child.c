@@ -58,10 +58,12 @@ static void __attribute__((noreturn))
 die_raw(const struct cmd_tail *t, enum sw_step step, int e)
 {
 	struct sw_report r = { .step = step, .index = -1, .err = e > 0 ? e : EIO };
-	SW_SYS(SYS_write, t->rep, &r, sizeof r);
 	bool exec_status = step == SW_STEP_EXEC && !t->bwrap;
-	for (;;)
-		SW_SYS(SYS_exit_group, exec_status ? (e == ENOENT ? 127 : 126) : 1, 0, 0);
+	int code = exec_status ? (e == ENOENT ? 127 : 126) : 1;
+	/* Once the launcher has the report it may free this stack (without a
+	 * PID namespace nothing waits for this process): nothing more may be
+	 * written to it after the write. */
+	sw_sys_write_exit(t->rep, &r, sizeof r, code);
 }
 
 /* The launcher's signal handlers must not run in the child (they may
@@ -538,16 +540,10 @@ static void fork_relay(const struct sw_launch *L)
 			die(L, SW_STEP_PDEATHSIG, -1, errno);
 		return;
 	}
-	close(L->rep[1]);
-	if (sw_ns_has_reaper(L)) {
-		close(L->go[0]); /* PID 1 tells the parent the command's pid */
-		/* The gate is PID 1's and the command's: a copy held here
-		 * would keep the command waiting. */
-		close(L->ready[0]);
-		close(L->ready[1]);
-		close(L->gate[0]);
-		close(L->gate[1]);
-	}
+	/* The relay lives as long as the jail and needs no fd: none of the
+	 * launcher's (the report pipe, the "go" socket PID 1 uses, the gate,
+	 * another launch's lifeline or report pipe copied at clone) stays. */
+	syscall(SYS_close_range, 3U, ~0U, 0U);
 	/* The launcher signals the jail's top process, this one: it passes
 	 * the SW_FORWARDED_SIGNALS on, as PID 1 does (every signal is still
 	 * blocked here, so a signalfd reports them). */
@@ -636,6 +632,15 @@ void sw_ns_child(const struct sw_launch *L)
 	if (L->life[1] >= 0)
 		close(L->life[1]);
 	arm_pdeath(L);
+	/* Joining: the namespaces hold processes already, maybe hostile ones
+	 * with CAP_SYS_PTRACE there, and this process is a copy of the
+	 * launcher (memory, fds) until the command runs: not dumpable, its
+	 * memory and fds are out of their reach (it then takes CAP_SYS_PTRACE
+	 * over the user namespace the launcher's memory was made in). The
+	 * copy is its own: the launcher's flag is untouched, and the relays
+	 * and PID 1 forked below inherit it. */
+	if (L->join && prctl(PR_SET_DUMPABLE, 0) < 0)
+		die(L, SW_STEP_USERNS, 0, errno);
 	if (L->join)
 		join_namespaces(L);
 	int which;

@@ -241,6 +241,106 @@ static void test_command_bwrap_root(void **state)
 	command(SW_AS_ROOT, BWRAP_ROOT, "no-vm");
 }
 
+/* ---- joining a jail that holds a hostile process ------------------------ */
+
+/* Jail A runs atk_pid1 scan with every capability; the launcher (the
+ * library, with a marker in its heap and a file open) launches B into A's
+ * user and PID namespaces again and again. B's setup runs in A's
+ * namespaces as a copy of the launcher: A must reach neither its memory
+ * nor its fds. */
+static pid_t join_target;
+
+static int join_scenario(void)
+{
+	char *heap = malloc(sizeof marker);
+	CHECK(heap, "malloc");
+	memcpy(heap, marker, sizeof marker);
+	int secret = open("/proc/self/exe", O_RDONLY); /* a launcher fd */
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)join_target);
+	int u = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)join_target);
+	int p = open(path, O_RDONLY | O_CLOEXEC);
+	int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	CHECK(secret >= 0 && u >= 0 && p >= 0 && nul >= 0, "open: %s", strerror(errno));
+	unsigned long n = tries() / 5 + 1;
+	for (unsigned long i = 0; i < n; i++) {
+		const char *cmd[] = { "/h/jt", "pid" };
+		sw_spec *s = sw_spec_new();
+		sw_error e = { 0 };
+		CHECK(s, "spec");
+		CHECK(sw_spec_bind(s, SW_FS_RO_BIND, "/usr", "/usr", 0, &e) == 0 &&
+		      sw_spec_symlink(s, "usr/lib", "/lib", &e) == 0 &&
+		      sw_spec_symlink(s, "usr/lib64", "/lib64", &e) == 0 &&
+		      sw_spec_bind(s, SW_FS_RO_BIND, sw_helper_dir(), "/h", 0, &e) == 0 &&
+		      sw_spec_argv(s, 2, cmd, &e) == 0 && sw_spec_fd_map(s, nul, 1, &e) == 0,
+		      "spec: %s", e.msg);
+		sw_spec_die_with_parent(s, true);
+		CHECK(sw_spec_fd(s, SW_FD_USERNS, u, &e) == 0 && sw_spec_fd(s, SW_FD_PIDNS, p, &e) == 0,
+		      "fds: %s", e.msg);
+		sw_child *c = NULL;
+		CHECK(sw_spawn(s, &c, &e) == 0, "spawn %lu: %s", i, e.msg);
+		int code = -1;
+		sw_child_wait(c, &code, NULL);
+		sw_child_free(c);
+		sw_spec_free(s);
+		CHECK(code == 0, "join %lu: exit %d", i, code);
+	}
+	free(heap);
+	return 0;
+}
+
+static void test_join_hostile_jail(void **state)
+{
+	enum sw_as as = SW_AS(state);
+	char atk[PATH_MAX];
+	snprintf(atk, sizeof atk, "%s", sw_helper("atk_pid1"));
+	int out[2];
+	assert_int_equal(pipe(out), 0);
+	const char *argv[] = { sw_swrap(), "--unshare-user", "--unshare-pid", "--cap-add", "ALL",
+			       "--ro-bind", "/", "/", "--proc", "/proc",
+			       "--", atk, "scan", "8", marker_hex, NULL };
+	fflush(NULL);
+	pid_t sw = fork();
+	assert_true(sw >= 0);
+	if (sw == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		if (as == SW_AS_USER)
+			sw_drop_privileges();
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	/* A's PID 1, then its command: the scanner */
+	join_target = -1;
+	for (int i = 0; i < 500 && join_target < 0; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)sw, (int)sw);
+		char *k = sw_slurp(path);
+		if (k && atoi(k) > 0)
+			join_target = atoi(k);
+		free(k);
+		if (join_target < 0)
+			usleep(10 * 1000);
+	}
+	assert_true(join_target > 0);
+	usleep(300 * 1000); /* the scanner is up */
+	int r = sw_in_launcher(as, join_scenario);
+	char buf[256] = "";
+	ssize_t k, got = 0;
+	while (got < (ssize_t)sizeof buf - 1 &&
+	       (k = read(out[0], buf + got, sizeof buf - 1 - (size_t)got)) > 0)
+		got += k;
+	close(out[0]);
+	int st;
+	waitpid(sw, &st, 0);
+	print_message("  jail A: %s", buf);
+	assert_int_equal(r, 0);
+	if (!strstr(buf, "scan clean"))
+		fail_msg("the joined jail reached the launcher: %s", buf);
+}
+
 /* ---- --die-with-parent during setup and while frozen (hole 5) ------- */
 
 /* The host pids of processes whose command line is /h/jt sleep TAG. */
@@ -434,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_library_bwrap_root),
 		SW_BOTH(test_command_cap_ptrace),
 		cmocka_unit_test(test_command_bwrap_root),
+		SW_BOTH(test_join_hostile_jail),
 		SW_BOTH(test_die_with_parent_in_setup),
 		cmocka_unit_test(test_die_with_parent_frozen),
 	};
