@@ -467,6 +467,12 @@ static void prepare_init(const struct sw_launch *L, struct pid1_exec *x)
 	if (!L->jail_proc) {
 		int p = sw_ns_child_detached_mount("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 							   MOUNT_ATTR_NOEXEC);
+		/* Without a PID namespace of its own, an unprivileged child may
+		 * not mount a procfs of the host's PID namespace: the host's own
+		 * /proc, still this process's root's, serves (the jail shares
+		 * that PID namespace anyway). */
+		if (p < 0 && !L->pidns)
+			p = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		x->proc = p >= 0 ? p : -1; /* best effort: an exec by fd may work */
 	}
 }
