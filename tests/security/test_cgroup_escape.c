@@ -152,9 +152,16 @@ static int run_fd(enum sw_as as, const char *const *argv, char *out, size_t len,
 		dup2(fd, 2);
 		char me[24];
 		snprintf(me, sizeof me, "%d", (int)getpid());
-		for (int i = 0; as == SW_AS_USER && i < ndeleg; i++)
-			if (sw_cgroup_write(deleg[i], "cgroup.procs", me, NULL) < 0)
+		/* Once swrap has enabled controllers in the delegated cgroup, it
+		 * has moved its caller to swrap-caller, as a shell's later
+		 * children start there too. */
+		for (int i = 0; as == SW_AS_USER && i < ndeleg; i++) {
+			char leaf[PATH_MAX + 32];
+			snprintf(leaf, sizeof leaf, "%.4000s/%s", deleg[i], SW_CGROUP_CALLER_LEAF);
+			if (sw_cgroup_write(deleg[i], "cgroup.procs", me, NULL) < 0 &&
+			    sw_cgroup_write(leaf, "cgroup.procs", me, NULL) < 0)
 				_exit(124);
+		}
 		if (chdir(sw_run_cwd(as)) < 0)
 			_exit(124);
 		if (as == SW_AS_USER)
