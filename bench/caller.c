@@ -67,7 +67,11 @@ static bool one_size(const sw_spec *spec, char **bwrap, size_t mb, double rows[2
 		big_child(p[1], mb, v);
 	}
 	close(p[1]);
-	ssize_t n = pid > 0 ? read(p[0], rows, 6 * sizeof(double)) : -1;
+	/* The child writes a row at a time: read until both came (or EOF). */
+	ssize_t n = 0, k;
+	while (pid > 0 && n < (ssize_t)(6 * sizeof(double)) &&
+	       (k = read(p[0], (char *)rows + n, 6 * sizeof(double) - (size_t)n)) > 0)
+		n += k;
 	close(p[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
