@@ -101,22 +101,58 @@ static int describe_landlock(const sw_spec *spec, const struct sw_report *rep,
 	return sw_error_set(err, e, "--landlock: can't %s: %s", what, strerror(e));
 }
 
+static const char *const step_what[SW_STEP__COUNT] = {
+	[SW_STEP_PDEATHSIG] = "set the parent-death signal",
+	[SW_STEP_HOSTNAME] = "set the hostname",
+	[SW_STEP_FORK] = "fork the command from the jail's PID 1",
+	[SW_STEP_SETSID] = "start a new session",
+	[SW_STEP_BLOCK_FD] = "wait on --block-fd",
+	[SW_STEP_RLIMIT] = "set the resource limits",
+	[SW_STEP_CAPS] = "set the capabilities",
+	[SW_STEP_NO_NEW_PRIVS] = "set no_new_privs",
+	[SW_STEP_CLOSE_FDS] = "close the inherited file descriptors",
+	[SW_STEP_SECCOMP] = "install the seccomp filter",
+	[SW_STEP_INIT] = "start the jail's PID 1 (swrap-init, from a sealed memfd)",
+	[SW_STEP_CGROUPNS] = "create the jail's cgroup namespace (--unshare-cgroup)",
+};
+
+/* SW_STEP_IDMAP: index 0-2 a map file, 3-5 the steps of sw_ns_child_become. */
+static int describe_idmap(const sw_spec *spec, const struct sw_report *rep, sw_error *err)
+{
+	static const char *const how[] = { "drop the supplementary groups", "become the gid",
+					   "become the uid" };
+	int e = rep->err;
+	if (rep->index < 3)
+		return sw_error_set(err, e, "can't write %s of the new user namespace: %s",
+				    sw_ns_map_files[rep->index], strerror(e));
+	return sw_error_set(err, e, "--host-uid %u --host-gid %u: can't %s: %s",
+			    (unsigned)spec->host_uid, (unsigned)spec->host_gid,
+			    how[rep->index - 3], strerror(e));
+}
+
+/* SW_STEP_USERNS: joining, disabling, asserting user namespaces. */
+static int describe_userns(const struct sw_report *rep, sw_error *err)
+{
+	int e = rep->err;
+	static const char *const uw[] = {
+		"Joining specified user namespace failed",
+		"Joining the user namespace of --userns2 failed",
+		"Can't disable user namespaces (max_user_namespaces)",
+		"Can't create the nested user namespace",
+		"creation of new user namespaces was not disabled as requested",
+		"Can't read --userns-block-fd",
+	};
+	int i = rep->index >= 0 && rep->index < 6 ? rep->index : 0;
+	if (i == 4)
+		return sw_error_set(err, EEXIST, "%s", uw[i]);
+	if (i == 0 && e == EINVAL)
+		return sw_error_set(err, e, "Joining the specified user namespace failed, "
+				    "it might not be a descendant of the current user namespace.");
+	return sw_error_set(err, e, "%s: %s", uw[i], strerror(e));
+}
+
 int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *err)
 {
-	static const char *const what[SW_STEP__COUNT] = {
-		[SW_STEP_PDEATHSIG] = "set the parent-death signal",
-		[SW_STEP_HOSTNAME] = "set the hostname",
-		[SW_STEP_FORK] = "fork the command from the jail's PID 1",
-		[SW_STEP_SETSID] = "start a new session",
-		[SW_STEP_BLOCK_FD] = "wait on --block-fd",
-		[SW_STEP_RLIMIT] = "set the resource limits",
-		[SW_STEP_CAPS] = "set the capabilities",
-		[SW_STEP_NO_NEW_PRIVS] = "set no_new_privs",
-		[SW_STEP_CLOSE_FDS] = "close the inherited file descriptors",
-		[SW_STEP_SECCOMP] = "install the seccomp filter",
-		[SW_STEP_INIT] = "start the jail's PID 1 (swrap-init, from a sealed memfd)",
-		[SW_STEP_CGROUPNS] = "create the jail's cgroup namespace (--unshare-cgroup)",
-	};
 	int e = rep->err;
 	if (rep->step == SW_STEP_EXEC) {
 		const char *prog = spec->argv && spec->argv[0] ? spec->argv[0] : "";
@@ -126,16 +162,8 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 			err->status = e == ENOENT ? 127 : 126;
 		return -e;
 	}
-	if (rep->step == SW_STEP_IDMAP && rep->index >= 0 && rep->index < 3)
-		return sw_error_set(err, e, "can't write %s of the new user namespace: %s",
-				    sw_ns_map_files[rep->index], strerror(e));
-	if (rep->step == SW_STEP_IDMAP && rep->index >= 3 && rep->index < 7) {
-		static const char *const how[] = { "drop the supplementary groups",
-			"become the gid", "become the uid", "set the parent-death signal again" };
-		return sw_error_set(err, e, "--host-uid %u --host-gid %u: can't %s: %s",
-				    (unsigned)spec->host_uid, (unsigned)spec->host_gid,
-				    how[rep->index - 3], strerror(e));
-	}
+	if (rep->step == SW_STEP_IDMAP && rep->index >= 0 && rep->index < 6)
+		return describe_idmap(spec, rep, err);
 	if (rep->step == SW_STEP_LANDLOCK)
 		return describe_landlock(spec, rep, err);
 	if (rep->step == SW_STEP_CHDIR)
@@ -148,23 +176,8 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 						 "a regular file or directory", rep, err)
 			: sw_error_set(err, e, "Unable to lock file %s: %s",
 				       spec->lock_files[rep->index], strerror(e));
-	if (rep->step == SW_STEP_USERNS) {
-		static const char *const uw[] = {
-			"Joining specified user namespace failed",
-			"Joining the user namespace of --userns2 failed",
-			"Can't disable user namespaces (max_user_namespaces)",
-			"Can't create the nested user namespace",
-			"creation of new user namespaces was not disabled as requested",
-			"Can't read --userns-block-fd",
-		};
-		int i = rep->index >= 0 && rep->index < 6 ? rep->index : 0;
-		if (i == 4)
-			return sw_error_set(err, EEXIST, "%s", uw[i]);
-		if (i == 0 && e == EINVAL)
-			return sw_error_set(err, e, "Joining the specified user namespace failed, "
-					    "it might not be a descendant of the current user namespace.");
-		return sw_error_set(err, e, "%s: %s", uw[i], strerror(e));
-	}
+	if (rep->step == SW_STEP_USERNS)
+		return describe_userns(rep, err);
 	if (rep->step == SW_STEP_PIDNS)
 		return sw_error_set(err, e, "Joining specified pid namespace failed: %s", strerror(e));
 	if (rep->step == SW_STEP_SELINUX) /* index: 0 exec, 1 fscreate */
@@ -179,8 +192,8 @@ int sw_ns_describe(const sw_spec *spec, const struct sw_report *rep, sw_error *e
 		sw_mount_describe(spec, rep, err);
 		return -e;
 	}
-	const char *w = rep->step > 0 && rep->step < SW_STEP__COUNT && what[rep->step]
-			? what[rep->step] : "set up the jail";
+	const char *w = rep->step > 0 && rep->step < SW_STEP__COUNT && step_what[rep->step]
+			? step_what[rep->step] : "set up the jail";
 	return sw_error_set(err, e, "can't %s: %s", w, strerror(e));
 }
 
