@@ -30,10 +30,11 @@ real=$(command -v bwrap || true)
 # The source package, unpacked once.
 src=$(find "$dir/src" -maxdepth 1 -type d -name 'bubblewrap-*' 2>/dev/null | head -n 1)
 if [ -z "$src" ]; then
-	sw_add_deb_src bwrap-suite "$log"
+	sw_apt_init bwrap-suite "$dir/apt" deb-src
 	rm -rf "$dir/src" && mkdir -p "$dir/src"
 	echo "bwrap-suite: apt-get source bubblewrap" >&2
-	if ! (cd "$dir/src" && apt-get source -q --download-only bubblewrap >>"$log" 2>&1); then
+	if ! (cd "$dir/src" && sw_apt "$dir/apt" apt-get source -q --download-only bubblewrap \
+		>>"$log" 2>&1); then
 		echo "bwrap-suite: can't fetch bubblewrap's source package" >&2
 		tail -n 20 "$log" >&2
 		exit 1

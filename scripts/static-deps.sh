@@ -50,7 +50,7 @@ install_tools() {
 		--no-install-recommends $missing
 }
 
-# sw_add_deb_src: a source index for apt (shared with bwrap-suite.sh).
+# sw_apt_init, sw_apt: apt state of our own (shared with bwrap-suite.sh).
 . "$(dirname "$0")/debsrc.sh"
 
 # Unpacks util-linux-VERSION under DIR/src once; prints its path.
@@ -58,11 +58,11 @@ fetch_source() {
 	src=$(find "$dir/src" -maxdepth 1 -type d -name 'util-linux-*' \
 		2>/dev/null | head -n 1)
 	if [ -z "$src" ]; then
-		sw_add_deb_src static-deps "$log"
+		sw_apt_init static-deps "$dir/apt" deb-src
 		rm -rf "$dir/src"
 		mkdir -p "$dir/src"
 		echo "static-deps: apt-get source util-linux" >&2
-		(cd "$dir/src" && quiet apt-get source -qq util-linux)
+		(cd "$dir/src" && quiet sw_apt "$dir/apt" apt-get source -qq util-linux)
 		src=$(find "$dir/src" -maxdepth 1 -type d -name 'util-linux-*' |
 			head -n 1)
 	fi

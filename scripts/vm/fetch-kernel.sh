@@ -4,10 +4,10 @@
 #
 # Writes VMDIR/kernels/SUITE/vmlinuz, .../release (the kernel's uname -r),
 # .../config and .../modules/ (the few .ko files the VM's init loads,
-# uncompressed). The package comes from Debian's archive through
-# `apt-get download`, with apt's sources, lists and cache all under
-# VMDIR/apt/SUITE: the host's own apt state is neither read for sources nor
-# written. A second call finds VMDIR/kernels/SUITE/release and downloads
+# uncompressed). The package comes from Debian's archive (the mirror the
+# machine's apt sources name) through `apt-get download`, with apt's
+# sources, lists and cache all under VMDIR/apt/SUITE: the host's own apt
+# state is not written. A second call finds VMDIR/kernels/SUITE/release and downloads
 # nothing.
 set -eu
 suite=$1
@@ -20,26 +20,19 @@ out=$dir/kernels/$suite
 # built in (tun: /dev/net/tun, which test_launch compares with the host).
 want_modules="tun"
 
+# Apt state of our own, on the machine's own mirror (scripts/debsrc.sh).
+. "$(dirname "$0")/../debsrc.sh"
 apt=$dir/apt/$suite
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc" "$apt/deb"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-echo "deb [signed-by=$keyring] http://deb.debian.org/debian $suite main" \
-	>"$apt/etc/sources.list"
-# Everything apt reads or writes besides its configuration: ours.
-set -- -q -o Dir::Etc::SourceList="$apt/etc/sources.list" \
-	-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$apt/lists" \
-	-o Dir::Cache="$apt/cache" -o Dir::State::status=/dev/null \
-	-o Acquire::Languages=none -o APT::Sandbox::User=root
 echo "vm: $suite: fetching the package lists"
-apt-get "$@" update >"$apt/update.log" 2>&1 ||
-	{ cat "$apt/update.log" >&2; exit 1; }
+sw_apt_init "vm: $suite" "$apt" deb "$suite"
 # The metapackage depends on the versioned image: linux-image-X-cloud-amd64.
-pkg=$(apt-cache "$@" depends linux-image-cloud-amd64 |
+pkg=$(sw_apt "$apt" apt-cache depends linux-image-cloud-amd64 |
 	sed -n 's/^ *Depends: \(linux-image-[^ ]*-cloud-amd64\)$/\1/p' | head -n 1)
 [ -n "$pkg" ] || { echo "vm: $suite: no linux-image-cloud-amd64 dependency" >&2; exit 1; }
 echo "vm: $suite: downloading $pkg"
+mkdir -p "$apt/deb"
 rm -f "$apt/deb/"*.deb
-(cd "$apt/deb" && apt-get "$@" download "$pkg" >/dev/null)
+(cd "$apt/deb" && sw_apt "$apt" apt-get download "$pkg" >/dev/null)
 deb=$(ls "$apt/deb/"*.deb)
 
 # Unpack, keep the kernel and the modules we want, drop the rest.
